@@ -1,0 +1,187 @@
+"""Extractive answers: the shortest statement of a retrieved passage that answers the question.
+
+No language model: candidate statements (sentences, or runs of clauses when a sentence is long)
+are cut from the best passages and scored on how much of what the question asks about they
+cover, on the passage's retrieval score and, for quantity questions, on holding a figure with
+the unit asked for. `found` needs the asked-about words in the statement itself (or the heading
+it sits under), not only shared words elsewhere in the passage, so near misses ("本科上线人数"
+vs "本科上线率") read as "not in the corpus".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .engine import Engine
+from .query import QueryIntent
+from .search import Hit, SearchResult, search
+
+MAX_ANSWER = 100  # chars: a statement read at a glance
+_CANDIDATE_HITS = 5  # passages whose statements compete
+FOUND_COVERAGE = 0.6  # share of the question's term weight the statement must cover
+_SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
+_CLAUSE = re.compile(r"[^,，、:]+[,，、:]?")
+_NUMBER = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?:余|多)?(?:万|亿)?"
+_UNITS = (
+    "万平方米|平方米|万元|亿元|元|人次|万人|人|名|所|个|套|间|台|件|项|次|班|座|处|家|支|亩|公里|%"
+)
+FIGURE = re.compile(rf"{_NUMBER}(?:余|多)?(?:{_UNITS})")
+# the unit a quantity question asks for, by the words it uses
+_ASKED_UNIT = (
+    (re.compile(r"率|比例|百分之|percent|rate", re.I), ("%",)),
+    (re.compile(r"面积"), ("平方米",)),
+    (re.compile(r"多少人次|几人次"), ("人次",)),
+    (re.compile(r"多少(?:名|位)|几名"), ("名", "人")),
+    (re.compile(r"多少人|几人|人数|how many people", re.I), ("人", "名")),
+    (re.compile(r"多少所|几所"), ("所",)),
+    (re.compile(r"多少个|几个"), ("个",)),
+    (re.compile(r"多少套|几套"), ("套",)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An exact stretch of a document's cleaned text."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The answer to a question, with its source, or the plain fact that the corpus lacks it."""
+
+    question: str
+    found: bool
+    text: str | None
+    span: Span | None
+    hit: Hit | None  # the passage the answer comes from
+    result: SearchResult
+
+    def to_dict(self) -> dict:
+        citation = None
+        if self.found and self.span and self.hit:
+            citation = {
+                "doc": self.span.doc,
+                "title": self.hit.title,
+                "year": self.hit.year,
+                "region": self.hit.region,
+                "section": " › ".join(self.hit.section),
+                "start": self.span.start,
+                "end": self.span.end,
+            }
+        return {
+            "question": self.question,
+            "found": self.found,
+            "answer": self.text if self.found else None,
+            "citation": citation,
+            "hits": [h.to_dict() for h in self.result.hits],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    hit: Hit
+    rank: int
+    start: int  # offsets within hit.text
+    end: int
+    coverage: float
+    score: float
+
+
+def _statements(text: str) -> list[tuple[int, int]]:
+    """Sentences of a passage; a sentence over MAX_ANSWER becomes runs of its clauses."""
+    out: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(text):
+        s, e = m.start(), m.end()
+        if e - s <= MAX_ANSWER:
+            out.append((s, e))
+            continue
+        clauses = [(c.start(), c.end()) for c in _CLAUSE.finditer(text, s, e)]
+        for i, (cs, _) in enumerate(clauses):
+            end = i
+            while end + 1 < len(clauses) and clauses[end + 1][1] - cs <= MAX_ANSWER:
+                end += 1
+            out.append((cs, min(clauses[end][1], cs + MAX_ANSWER)))
+    return out
+
+
+def _weight(term: str) -> float:
+    """Longer words say more about what is asked (教育经费 over 年)."""
+    return float(min(len(term), 4))
+
+
+def coverage(terms: tuple[str, ...], text: str) -> float:
+    """IDF-free share of the question's term weight present in a text."""
+    if not terms:
+        return 0.0
+    total = sum(_weight(t) for t in terms)
+    return sum(_weight(t) for t in terms if t in text) / total
+
+
+def _asked_units(question: str) -> tuple[str, ...]:
+    for pattern, units in _ASKED_UNIT:
+        if pattern.search(question):
+            return units
+    return ()
+
+
+def _has_figure(text: str, units: tuple[str, ...]) -> bool:
+    figures = FIGURE.findall(text)
+    if not units:
+        return bool(figures) or bool(re.search(r"\d", text))
+    return any(f.endswith(u) for f in figures for u in units)
+
+
+def _candidates(intent: QueryIntent, hits: tuple[Hit, ...]) -> list[_Candidate]:
+    units = _asked_units(intent.question)
+    top = hits[0].score if hits else 1.0
+    out = []
+    for rank, hit in enumerate(hits[:_CANDIDATE_HITS]):
+        heading = hit.section[-1] if hit.section else ""
+        for s, e in _statements(hit.text):
+            statement = hit.text[s:e]
+            cov = coverage(intent.terms, statement + heading)
+            own = coverage(intent.terms, statement)
+            score = cov + 0.5 * own + 0.3 * (hit.score / top if top else 0) - 0.05 * rank
+            if intent.is_quantity:
+                score += 0.4 if _has_figure(statement, units) else -0.4
+            score -= 0.001 * (e - s)
+            out.append(_Candidate(hit, rank, s, e, cov, score))
+    return sorted(out, key=lambda c: -c.score)
+
+
+def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in " \n,，、;。":
+        s += 1
+    while e > s and text[e - 1] in " \n,，、:":
+        e -= 1
+    return s, e
+
+
+def answer_from(result: SearchResult) -> Answer:
+    """Pick the answering statement from a search result, or say there is none."""
+    intent = result.intent
+    if not result.in_scope or not result.hits:
+        return Answer(result.question, False, None, None, None, result)
+    ranked = _candidates(intent, result.hits)
+    if not ranked:
+        return Answer(result.question, False, None, None, None, result)
+    best = ranked[0]
+    hit = best.hit
+    s, e = _trimmed(hit.text, best.start, best.end)
+    units = _asked_units(intent.question)
+    statement = hit.text[s:e]
+    found = best.coverage >= FOUND_COVERAGE or (intent.is_english and best.rank == 0)
+    if intent.is_quantity and not _has_figure(statement, units):
+        found = False
+    span = Span(hit.doc, hit.start + s, hit.start + e, statement)
+    return Answer(result.question, found, statement, span, hit, result)
+
+
+def answer(engine: Engine, question: str, k: int = 10, **search_options) -> Answer:
+    """Search, then extract the answer statement with its citation."""
+    return answer_from(search(engine, question, k=k, **search_options))

@@ -1,0 +1,321 @@
+"""`eduqa`: the command line. Parses options, calls one `app` function, renders the result.
+
+Every subcommand takes `--index DIR` and `--corpus DIR` after its name (defaults: EDUQA_INDEX,
+EDUQA_CORPUS, then `.eduqa/index` and `corpus/`). An `EduqaError` becomes one line on stderr and
+exit code 1; `--debug` (or EDUQA_DEBUG=1) shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.core import TyperGroup
+
+from index.indexer import Filters
+from ingest.errors import ConfigError, EduqaError
+
+from . import corpus as corpus_ops
+from .answer import answer_from
+from .engine import Engine
+from .search import MODES, search
+from .settings import Settings, load_settings
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Group(TyperGroup):
+    """Turns every EduqaError into one line on stderr and exit code 1 (the one place that does)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except EduqaError as error:
+            if os.environ.get("EDUQA_DEBUG") == "1":
+                raise
+            err.print(f"error: {error}", markup=False)
+            raise typer.Exit(1) from None
+
+
+cli = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True, help=__doc__)
+
+IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index directory.")]
+CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Corpus directory.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+YearOpt = Annotated[list[int] | None, typer.Option("--year", help="Only passages about this year.")]
+RegionOpt = Annotated[list[str] | None, typer.Option("--region", help="Only this region.")]
+TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="Only this document type.")]
+ModeOpt = Annotated[str, typer.Option("--mode", help="dense, lexical or hybrid.")]
+KOpt = Annotated[int, typer.Option("--k", min=1, help="Passages per question.")]
+
+
+@cli.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+) -> None:
+    if debug:
+        os.environ["EDUQA_DEBUG"] = "1"
+
+
+def _settings(index: Path | None, corpus: Path | None) -> Settings:
+    return load_settings().with_paths(index, corpus)
+
+
+def _engine(settings: Settings) -> Engine:
+    return Engine.open(settings)
+
+
+def _filters(year, region, doc_type) -> Filters:
+    return Filters(years=tuple(year or ()), regions=tuple(region or ()), doc_types=tuple(doc_type or ()))
+
+
+def _mode(mode: str) -> str:
+    if mode not in MODES:
+        raise ConfigError("--mode", f"unknown mode '{mode}'; choose one of {', '.join(MODES)}")
+    return mode
+
+
+def _embedder(settings: Settings):
+    from index.embedders import load_embedder
+
+    return load_embedder(settings.model)
+
+
+def _report(report: corpus_ops.CorpusReport) -> None:
+    r = report.result
+    for label, names in (("added", r.added), ("replaced", r.replaced), ("removed", r.removed)):
+        for name in names:
+            out.print(f"{label}: {name}", markup=False)
+    if r.unchanged:
+        out.print(f"unchanged: {len(r.unchanged)} document(s)")
+    out.print(f"passages embedded: {r.embedded}")
+    for refusal in report.refused:
+        err.print(f"error: {refusal}", markup=False)
+    if report.refused:
+        raise typer.Exit(1)
+
+
+@cli.command()
+def build(
+    index: IndexOpt = None,
+    corpus: CorpusOpt = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from an empty index.")] = False,
+) -> None:
+    """Build or bring up to date the index of the corpus directory."""
+    from rich.progress import Progress
+
+    settings = _settings(index, corpus)
+    embedder = _embedder(settings)
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("indexing", total=None)
+
+        def on_file(name: str, done: int, total: int) -> None:
+            bar.update(task, description=f"indexing {name}", completed=done, total=total)
+
+        report = corpus_ops.build(settings, embedder, rebuild=rebuild, on_file=on_file)
+    _report(report)
+
+
+@cli.command()
+def add(
+    files: Annotated[list[Path], typer.Argument(help="Files to add (txt, md, pdf, docx).")],
+    index: IndexOpt = None,
+    corpus: CorpusOpt = None,
+) -> None:
+    """Copy files into the corpus and index them (refused files are named with the reason)."""
+    settings = _settings(index, corpus)
+    _report(corpus_ops.add_files(settings, _embedder(settings), files))
+
+
+@cli.command()
+def remove(
+    docs: Annotated[list[str], typer.Argument(help="File names, with or without extension.")],
+    index: IndexOpt = None,
+    corpus: CorpusOpt = None,
+) -> None:
+    """Remove documents from the index and the corpus directory."""
+    settings = _settings(index, corpus)
+    _report(corpus_ops.remove_documents(settings, _embedder(settings), docs))
+
+
+@cli.command()
+def docs(index: IndexOpt = None, corpus: CorpusOpt = None, as_json: JsonOpt = False) -> None:
+    """List the indexed documents with their metadata."""
+    from index.indexer import Index
+
+    idx = Index.open(_settings(index, corpus).index_dir)
+    rows = [
+        {
+            "doc": d.file_name,
+            "title": d.meta.title,
+            "year": d.meta.year,
+            "years": list(d.meta.years),
+            "region": d.meta.region,
+            "province": d.meta.province,
+            "doc_type": d.meta.doc_type,
+            "issuer": d.meta.issuer,
+            "published": d.meta.published,
+            "chunks": d.chunks,
+            "added": d.added,
+        }
+        for d in idx.documents()
+    ]
+    idx.close()
+    if as_json:
+        out.print(json.dumps(rows, ensure_ascii=False), markup=False)
+        return
+    table = Table("doc", "title", "year", "region", "type", "chunks")
+    for r in rows:
+        table.add_row(r["doc"], r["title"], str(r["year"] or ""), r["region"] or "",
+                      r["doc_type"] or "", str(r["chunks"]))  # fmt: skip
+    out.print(table)
+
+
+@cli.command()
+def meta(
+    doc: Annotated[str, typer.Argument(help="Document file name (with or without extension).")],
+    title: Annotated[str | None, typer.Option(help="Correct the title.")] = None,
+    year: Annotated[int | None, typer.Option(help="Correct the plan year.")] = None,
+    region: Annotated[str | None, typer.Option(help="Correct the region.")] = None,
+    province: Annotated[str | None, typer.Option(help="Correct the province.")] = None,
+    doc_type: Annotated[str | None, typer.Option("--type", help="Correct the type.")] = None,
+    issuer: Annotated[str | None, typer.Option(help="Correct the issuer.")] = None,
+    index: IndexOpt = None,
+    corpus: CorpusOpt = None,
+) -> None:
+    """Correct a document's metadata; the correction is kept across rebuilds."""
+    changes = {
+        k: v
+        for k, v in dict(
+            title=title, year=year, region=region, province=province, doc_type=doc_type,
+            issuer=issuer,
+        ).items()
+        if v is not None
+    }  # fmt: skip
+    settings = _settings(index, corpus)
+    document = corpus_ops.set_metadata(settings, _embedder(settings), doc, changes)
+    out.print(json.dumps({"doc": document.file_name, **_meta_dict(document.meta)}, ensure_ascii=False))
+
+
+def _meta_dict(m) -> dict:
+    return {"title": m.title, "year": m.year, "years": list(m.years), "region": m.region,
+            "province": m.province, "doc_type": m.doc_type, "issuer": m.issuer,
+            "published": m.published}  # fmt: skip
+
+
+def _print_hits(hits) -> None:
+    for i, h in enumerate(hits, 1):
+        section = " › ".join(h.section)
+        out.print(f"[bold]{i}. {h.title}[/] ({h.year or '?'}, {h.region or '?'}) {h.doc} "
+                  f"[{h.start}:{h.end}] score {h.score:.3f}")  # fmt: skip
+        if section:
+            out.print(f"   {section}", markup=False, style="dim")
+        out.print(f"   {h.text}", markup=False)
+
+
+@cli.command("search")
+def search_cmd(
+    questions: Annotated[list[str], typer.Argument(help="One or more questions.")],
+    k: KOpt = 10,
+    year: YearOpt = None,
+    region: RegionOpt = None,
+    doc_type: TypeOpt = None,
+    mode: ModeOpt = "hybrid",
+    as_json: JsonOpt = False,
+    index: IndexOpt = None,
+    corpus: CorpusOpt = None,
+) -> None:
+    """The best passages for each question."""
+    engine = _engine(_settings(index, corpus))
+    for q in questions:
+        result = search(engine, q, k=k, filters=_filters(year, region, doc_type), mode=_mode(mode))
+        if as_json:
+            row = {"question": q, "hits": [h.to_dict() for h in result.hits]}
+            out.print(json.dumps(row, ensure_ascii=False), markup=False)
+        else:
+            out.print(f"[bold]? {q}[/]")
+            _print_hits(result.hits)
+
+
+@cli.command("ask")
+def ask_cmd(
+    questions: Annotated[list[str], typer.Argument(help="One or more questions.")],
+    k: KOpt = 10,
+    year: YearOpt = None,
+    region: RegionOpt = None,
+    doc_type: TypeOpt = None,
+    mode: ModeOpt = "hybrid",
+    as_json: JsonOpt = False,
+    index: IndexOpt = None,
+    corpus: CorpusOpt = None,
+) -> None:
+    """Answer each question with the statement that answers it and its citation."""
+    engine = _engine(_settings(index, corpus))
+    for q in questions:
+        result = search(engine, q, k=k, filters=_filters(year, region, doc_type), mode=_mode(mode))
+        ans = answer_from(result)
+        if as_json:
+            out.print(json.dumps(ans.to_dict(), ensure_ascii=False), markup=False)
+            continue
+        out.print(f"[bold]? {q}[/]")
+        if ans.found and ans.hit and ans.span:
+            out.print(f"[green]{ans.text}[/]")
+            out.print(f"  — {ans.hit.title} ({ans.hit.year}, {ans.hit.region}) "
+                      f"{' › '.join(ans.hit.section)} [{ans.span.doc} {ans.span.start}:{ans.span.end}]",
+                      markup=False)  # fmt: skip
+        else:
+            out.print("[yellow]语料中未找到 (not found in the corpus); nearest passages:[/]")
+        _print_hits(result.hits[:3])
+
+
+@cli.command("eval")
+def eval_cmd(
+    qa: Annotated[Path, typer.Option("--qa", help="QA set (JSON lines).")] = Path(
+        "evals/qa_dev.jsonl"
+    ),
+    mode: Annotated[str, typer.Option("--mode", help="dense, lexical, hybrid or all.")] = "hybrid",
+    report_dir: Annotated[Path, typer.Option("--out", help="Where JSON reports go.")] = Path(
+        "evals/reports"
+    ),
+    index: IndexOpt = None,
+    corpus: CorpusOpt = None,
+) -> None:
+    """Score retrieval and answers on a QA set: overall, per type, and the missed ids."""
+    from .evaluate import evaluate
+
+    modes = list(MODES) if mode == "all" else [_mode(mode)]
+    engine = _engine(_settings(index, corpus))
+    reports = [evaluate(engine, qa, m) for m in modes]
+    report_dir.mkdir(parents=True, exist_ok=True)
+    for r in reports:
+        path = report_dir / f"{qa.stem}-{r.mode}.json"
+        path.write_text(json.dumps(r.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    _print_eval(reports)
+
+
+def _fmt(v) -> str:
+    return "-" if v is None else f"{v:.3f}"
+
+
+def _print_eval(reports) -> None:
+    names = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "evidence_coverage@10",
+             "answer_accuracy", "unanswerable_accuracy"]  # fmt: skip
+    table = Table("mode", "scope", *names, title="eval")
+    for r in reports:
+        table.add_row(r.mode, "overall", *[_fmt(r.overall[n]) for n in names])
+        for t, m in r.by_type.items():
+            table.add_row(r.mode, t, *[_fmt(m[n]) for n in names])
+    out.print(table)
+    for r in reports:
+        for kind, ids in r.missed.items():
+            out.print(f"{r.mode} missed {kind}: {' '.join(ids) or '-'}", markup=False)
+
+
+def main() -> None:
+    cli()

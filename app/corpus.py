@@ -1,0 +1,189 @@
+"""The user's corpus: build the index of a folder, add, remove and correct documents.
+
+A refused file is reported with its reason and never left in the corpus folder; the index is
+only switched once every accepted change is written, so nothing indexed before is lost.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from index.embedders import Embedder
+from index.indexer import IndexWriter, Progress, WriteResult
+from ingest.chunking import ChunkSettings
+from ingest.errors import DocumentNotFoundError, EduqaError, UnsupportedFileError
+from ingest.loaders import SUPPORTED_EXTENSIONS
+from ingest.overrides import SIDECAR_SUFFIX, sidecar_path, write_overrides
+from ingest.pipeline import read_document
+from ingest.types import Document
+
+from .settings import Settings
+
+FileProgress = Callable[[str, int, int], None]  # (file name, files done, files in all)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A file that was not indexed, and why."""
+
+    file: str
+    reason: str
+
+    @classmethod
+    def of(cls, error: EduqaError) -> Refusal:
+        return cls(error.subject, error.reason)
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusReport:
+    result: WriteResult
+    refused: tuple[Refusal, ...]
+
+
+def chunk_settings(settings: Settings) -> ChunkSettings:
+    return ChunkSettings(max_chars=settings.chunk_chars)
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """Documents of a corpus folder: supported files, no hidden files or metadata sidecars."""
+    if not corpus_dir.is_dir():
+        return []
+    return sorted(
+        p
+        for p in corpus_dir.iterdir()
+        if p.is_file()
+        and not p.name.startswith(".")
+        and not p.name.endswith(SIDECAR_SUFFIX)
+        and p.suffix.lower() in SUPPORTED_EXTENSIONS
+    )
+
+
+def safe_name(name: str) -> str:
+    """A file name that cannot leave the corpus folder or hide: no directories, no leading dot."""
+    base = Path(name.replace("\\", "/")).name
+    base = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", base).strip().lstrip(".")
+    return base or "document"
+
+
+def _writer(settings: Settings, embedder: Embedder, rebuild: bool, progress: Progress | None):
+    return IndexWriter(settings.index_dir, embedder, chunk_settings(settings), rebuild, progress)
+
+
+def build(
+    settings: Settings,
+    embedder: Embedder,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    on_file: FileProgress | None = None,
+) -> CorpusReport:
+    """Bring the index up to date with the corpus folder (only new or changed files are embedded;
+    documents whose files are gone are removed)."""
+    files = corpus_files(settings.corpus_dir)
+    refused: list[Refusal] = []
+    with _writer(settings, embedder, rebuild, progress) as writer:
+        present = set()
+        for i, path in enumerate(files):
+            if on_file:
+                on_file(path.name, i, len(files))
+            try:
+                doc = read_document(path, chunk_settings(settings))
+                writer.add(doc, source=path)
+                present.add(path.name)
+            except EduqaError as error:
+                refused.append(Refusal.of(error))
+        for name in writer.file_names():
+            if name not in present:
+                writer.remove(name)
+        result = writer.commit()
+    return CorpusReport(result, tuple(refused))
+
+
+def add_files(
+    settings: Settings,
+    embedder: Embedder,
+    paths: Sequence[Path],
+    progress: Progress | None = None,
+    names: Sequence[str] | None = None,
+) -> CorpusReport:
+    """Copy files into the corpus folder and index them; refused files are not copied.
+
+    `names` gives the corpus names to use (an upload's sanitised names); by default a file keeps
+    its own name. A file with the name of an indexed document replaces it.
+    """
+    corpus = settings.corpus_dir
+    corpus.mkdir(parents=True, exist_ok=True)
+    refused: list[Refusal] = []
+    staged: list[tuple[Path, Path]] = []
+    try:
+        with _writer(settings, embedder, False, progress) as writer:
+            for i, path in enumerate(paths):
+                name = safe_name(names[i] if names else path.name)
+                try:
+                    if Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
+                        raise UnsupportedFileError(
+                            path,
+                            f"unsupported file type '{Path(name).suffix or name}'; "
+                            f"eduqa reads {', '.join(SUPPORTED_EXTENSIONS)}",
+                        )
+                    doc = read_document(path, chunk_settings(settings), file_name=name)
+                    writer.add(doc, source=path)
+                except EduqaError as error:
+                    refused.append(Refusal.of(error))
+                    continue
+                target = corpus / name
+                if path.resolve() != target.resolve():
+                    temp = corpus / f".{name}.adding"
+                    shutil.copyfile(path, temp)
+                    staged.append((temp, target))
+            result = writer.commit()
+        for temp, target in staged:
+            os.replace(temp, target)
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+    return CorpusReport(result, tuple(refused))
+
+
+def remove_documents(settings: Settings, embedder: Embedder, names: Sequence[str]) -> CorpusReport:
+    """Remove documents (by file name or name without extension) from the index and the corpus."""
+    refused: list[Refusal] = []
+    removed: list[str] = []
+    with _writer(settings, embedder, False, None) as writer:
+        known = writer.file_names()
+        for name in names:
+            match = [n for n in known if name in (n, Path(n).stem)]
+            if not match:
+                refused.append(Refusal(name, "no such document in the index; see `eduqa docs`"))
+                continue
+            writer.remove(match[0])
+            removed.append(match[0])
+        result = writer.commit()
+    for name in removed:
+        (settings.corpus_dir / name).unlink(missing_ok=True)
+        sidecar_path(settings.corpus_dir / name).unlink(missing_ok=True)
+    return CorpusReport(result, tuple(refused))
+
+
+def set_metadata(
+    settings: Settings, embedder: Embedder, name: str, changes: dict[str, Any]
+) -> Document:
+    """Correct a document's metadata: recorded in its sidecar (so rebuilds keep it), reindexed."""
+    matches = [p for p in corpus_files(settings.corpus_dir) if name in (p.name, p.stem)]
+    if not matches:
+        raise DocumentNotFoundError(name, "no such document in the corpus folder; see `eduqa docs`")
+    path = matches[0]
+    write_overrides(path, changes)
+    doc = read_document(path, chunk_settings(settings))
+    with _writer(settings, embedder, False, None) as writer:
+        writer.add(doc, source=path)
+        writer.commit()
+    return doc

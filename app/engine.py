@@ -1,0 +1,48 @@
+"""An open index with its embedder: what search, ask and compare work on.
+
+Opening loads the model once; `refresh()` picks up a newer index generation written by another
+process (an upload in the web app, `eduqa add` in a shell) without reloading the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.embedders import Embedder, load_embedder
+from index.indexer import Index
+
+from .query import Region, region_aliases
+from .settings import Settings
+
+
+@dataclass
+class Engine:
+    settings: Settings
+    embedder: Embedder
+    index: Index
+    regions: tuple[Region, ...] = field(default=())
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
+        embedder = embedder or load_embedder(settings.model)
+        index = Index.open(settings.index_dir, embedder.name)
+        engine = cls(settings, embedder, index)
+        engine._load_regions()
+        return engine
+
+    def _load_regions(self) -> None:
+        names = sorted({d.meta.region for d in self.index.documents() if d.meta.region})
+        self.regions = tuple(Region(n, region_aliases(n)) for n in names)
+
+    def refresh(self) -> bool:
+        """Switch to the live index generation if a writer replaced it; True when it did."""
+        if self.index.is_live():
+            return False
+        fresh = Index.open(self.settings.index_dir, self.embedder.name)
+        old, self.index = self.index, fresh
+        old.close()
+        self._load_regions()
+        return True
+
+    def close(self) -> None:
+        self.index.close()

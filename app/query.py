@@ -1,0 +1,119 @@
+"""What a question says about where to look: years, regions, and the words that matter.
+
+Years ("2020年", "16年", "二〇二〇年", "in 2019") and places ("崇阳", "怀化市", "Huaihua") become
+filters; a place the corpus does not hold is still recognised, so "长沙市…" is not answered from
+another city's plan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pypinyin import lazy_pinyin
+
+from index.lexical import tokenize
+
+_CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
+                   "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
+_YEAR4 = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_YEAR2 = re.compile(r"(?<![\d.])(\d\d)年")
+_YEAR_CN = re.compile(r"([〇零一二三四五六七八九]{4})年")
+PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏",
+             "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南",
+             "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏",
+             "宁夏", "新疆", "香港", "澳门")  # fmt: skip
+# An unknown place named at the start of a question ("长沙市2021年…"): 2–4 characters and a
+# county/city suffix. Only used when no known region or province matched.
+_PLACE = re.compile(r"^([\u4e00-\u9fff]{1,4}?(?:市|县|区|州))")
+# Words of the question form, not of the thing asked about.
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 对 把 为 要 有 吗 呢 啊 哪 哪些 哪个 哪所 哪一 什么 多少 几 几所 几个 怎样 如何 "
+    "怎么 是否 目标 计划 年 今年 全年 各 各地 地方 提到 提出 这份 这个 该 其 中 个 所 名 人 项 "
+    "what how many much which who the a an of in to is was were did does do for and by"
+    .split()
+)
+QUANTITY = re.compile(r"多少|几[所个人名项万次套间]?|比例|比率|百分之|how many|how much|percent|rate", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A region of the corpus and the ways a question may name it."""
+
+    name: str  # "崇阳县"
+    aliases: tuple[str, ...]  # "崇阳县", "崇阳", "chongyang"
+
+
+def region_aliases(name: str) -> tuple[str, ...]:
+    """Names a question may use: full, without 县/市/区 (when ≥2 chars remain), and pinyin."""
+    out = [name]
+    stem = re.sub(r"(自治县|自治州|县|市|区)$", "", name)
+    if len(stem) >= 2:
+        out.append(stem)
+        out.append("".join(lazy_pinyin(stem)).lower())
+    return tuple(dict.fromkeys(out))
+
+
+@dataclass(frozen=True, slots=True)
+class QueryIntent:
+    """A question's scope and content."""
+
+    question: str
+    years: tuple[int, ...]
+    regions: tuple[str, ...]  # known regions named in it
+    provinces: tuple[str, ...]  # provinces named in it ("四川")
+    unknown_places: tuple[str, ...]  # places named that no document is about
+    terms: tuple[str, ...]  # content tokens (no place, year or question words)
+    is_quantity: bool
+    is_english: bool
+
+
+def _years(question: str) -> list[int]:
+    years = [int(y) for y in _YEAR4.findall(question)]
+    for yy in _YEAR2.findall(question):
+        if not any(str(y).endswith(yy) for y in years):
+            years.append(2000 + int(yy))
+    for cn in _YEAR_CN.findall(question):
+        years.append(int("".join(_CN_YEAR_DIGITS[c] for c in cn)))
+    return sorted(set(years))
+
+
+def _mentions(question: str, alias: str) -> bool:
+    if alias.isascii():
+        return re.search(rf"\b{re.escape(alias)}\b", question, re.I) is not None
+    return alias in question
+
+
+def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
+    """Scope and content of a question, given the regions the corpus holds."""
+    found_regions: list[str] = []
+    place_words: list[str] = []
+    for region in regions:
+        hit = [a for a in region.aliases if _mentions(question, a)]
+        if hit:
+            found_regions.append(region.name)
+            place_words.extend(hit)
+    provinces = [p for p in PROVINCES if p in question]
+    unknown: list[str] = []
+    if not found_regions and not provinces:
+        m = _PLACE.match(question.strip())
+        if m:
+            unknown.append(m.group(1))
+    years = _years(question)
+    drop = set(STOPWORDS)
+    for word in place_words + provinces + unknown:
+        drop.update(tokenize(word))
+    drop.update(str(y) for y in years)
+    terms = tuple(t for t in tokenize(question) if t not in drop and not re.fullmatch(r"\d\d", t))
+    return QueryIntent(
+        question=question,
+        years=tuple(years),
+        regions=tuple(dict.fromkeys(found_regions)),
+        provinces=tuple(provinces),
+        unknown_places=tuple(unknown),
+        terms=terms,
+        is_quantity=QUANTITY.search(question) is not None,
+        is_english=sum(ch.isascii() and ch.isalpha() for ch in question)
+        > len(question) / 3,
+    )

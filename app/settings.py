@@ -1,0 +1,54 @@
+"""One frozen `Settings`, built once per entry point from `EDUQA_*` variables, then flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from index.embedders import DEFAULT_MODEL
+from ingest.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # Project-local so a clone is self-contained; EDUQA_INDEX moves it (tests use temp dirs).
+    index_dir: Path = Path(".eduqa/index")
+    corpus_dir: Path = Path("corpus")
+    # The bundled multilingual-e5-small: offline, no torch, Chinese and English questions.
+    model: str = DEFAULT_MODEL
+    # chars per passage at most; chosen on the dev set (README, "Chunk size")
+    chunk_chars: int = 300
+    # Upload limit of the web app, in MB: plans are text PDFs of a few MB at most.
+    max_upload_mb: int = 50
+
+    def with_paths(self, index_dir: Path | None, corpus_dir: Path | None) -> Settings:
+        """The same settings with the CLI's --index/--corpus where given."""
+        return replace(
+            self,
+            index_dir=index_dir if index_dir is not None else self.index_dir,
+            corpus_dir=corpus_dir if corpus_dir is not None else self.corpus_dir,
+        )
+
+
+def _int(env: dict[str, str], key: str, default: int) -> int:
+    value = env.get(key)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(key, f"must be a whole number, got '{value}'") from exc
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Settings from the environment (`EDUQA_INDEX`, `EDUQA_CORPUS`, `EDUQA_MODEL`, …)."""
+    env = dict(os.environ) if env is None else env
+    base = Settings()
+    return Settings(
+        index_dir=Path(env.get("EDUQA_INDEX") or base.index_dir),
+        corpus_dir=Path(env.get("EDUQA_CORPUS") or base.corpus_dir),
+        model=env.get("EDUQA_MODEL") or base.model,
+        chunk_chars=_int(env, "EDUQA_CHUNK_CHARS", base.chunk_chars),
+        max_upload_mb=_int(env, "EDUQA_MAX_UPLOAD_MB", base.max_upload_mb),
+    )

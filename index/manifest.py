@@ -1,0 +1,53 @@
+"""The manifest: what built an index generation, so a mismatch is caught before it misleads.
+
+It records the embedder and its dimension (vectors of two models must never be mixed), the
+chunking settings and pipeline version (a change means passages differ and must be rebuilt) and
+each document's content hash.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+FORMAT = 1  # on-disk layout version of an index generation
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestDocument:
+    file_name: str
+    doc_id: str  # content hash of the cleaned text
+    fingerprint: str  # hash of everything indexed about it (metadata, passages)
+    chunks: int
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    format: int
+    embedder: str
+    dim: int
+    pipeline: str
+    chunking: tuple[tuple[str, int], ...]
+    documents: tuple[ManifestDocument, ...]
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["chunking"] = dict(self.chunking)
+        return json.dumps(data, ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        data = json.loads(text)
+        return cls(
+            format=int(data["format"]),
+            embedder=data["embedder"],
+            dim=int(data["dim"]),
+            pipeline=data["pipeline"],
+            chunking=tuple(sorted((k, int(v)) for k, v in data["chunking"].items())),
+            documents=tuple(ManifestDocument(**d) for d in data["documents"]),
+        )
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        return cls.from_json(path.read_text(encoding="utf-8"))

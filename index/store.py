@@ -1,0 +1,263 @@
+"""The document and passage store: one SQLite file per index generation.
+
+SQLite keeps the cleaned texts (what citations point into), the metadata, the passages with
+their offsets, each passage's lexical tokens (so BM25 is rebuilt without re-segmenting) and an
+embedding cache keyed by (embedder, embedded text), so a rebuild re-embeds only what changed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.types import Chunk, DocumentMeta
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    file_name TEXT UNIQUE NOT NULL,
+    source_format TEXT NOT NULL,
+    text TEXT NOT NULL,
+    title TEXT NOT NULL,
+    year INTEGER,
+    years TEXT NOT NULL,
+    region TEXT,
+    province TEXT,
+    doc_type TEXT,
+    issuer TEXT,
+    published TEXT,
+    added TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    vid INTEGER PRIMARY KEY AUTOINCREMENT,
+    chunk_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    year INTEGER,
+    tokens TEXT NOT NULL,
+    embed_key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS embeddings (
+    key TEXT PRIMARY KEY,
+    vector BLOB NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A document row: metadata and bookkeeping, without its text."""
+
+    doc_id: str
+    file_name: str
+    source_format: str
+    meta: DocumentMeta
+    added: str
+    chunks: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkRow:
+    """A passage row as the search side needs it: the chunk and its vector id."""
+
+    vid: int
+    chunk: Chunk
+
+
+class Store:
+    """Thin typed access to one SQLite file."""
+
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        if readonly:
+            uri = f"file:{path}?mode=ro"
+            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            self._db = sqlite3.connect(path, check_same_thread=False)
+            self._db.executescript(_SCHEMA)
+        self._db.execute("PRAGMA foreign_keys = ON")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def commit(self) -> None:
+        self._db.commit()
+
+    # documents -------------------------------------------------------------------------------
+    def add_document(
+        self,
+        doc_id: str,
+        file_name: str,
+        source_format: str,
+        text: str,
+        meta: DocumentMeta,
+        added: str,
+    ) -> None:
+        self._db.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                doc_id,
+                file_name,
+                source_format,
+                text,
+                meta.title,
+                meta.year,
+                json.dumps(list(meta.years)),
+                meta.region,
+                meta.province,
+                meta.doc_type,
+                meta.issuer,
+                meta.published,
+                added,
+            ),
+        )
+
+    def remove_document(self, doc_id: str) -> list[int]:
+        """Delete a document and its passages; returns the removed vector ids."""
+        vids = [r[0] for r in self._db.execute("SELECT vid FROM chunks WHERE doc_id=?", (doc_id,))]
+        self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+        self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+        return vids
+
+    def documents(self) -> list[StoredDocument]:
+        rows = self._db.execute(
+            "SELECT d.doc_id, d.file_name, d.source_format, d.title, d.year, d.years, d.region,"
+            " d.province, d.doc_type, d.issuer, d.published, d.added,"
+            " (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id)"
+            " FROM documents d ORDER BY d.file_name"
+        )
+        return [
+            StoredDocument(
+                doc_id=r[0],
+                file_name=r[1],
+                source_format=r[2],
+                meta=DocumentMeta(
+                    title=r[3],
+                    year=r[4],
+                    years=tuple(json.loads(r[5])),
+                    region=r[6],
+                    province=r[7],
+                    doc_type=r[8],
+                    issuer=r[9],
+                    published=r[10],
+                ),
+                added=r[11],
+                chunks=r[12],
+            )
+            for r in rows
+        ]
+
+    def document_text(self, doc_id: str) -> str:
+        row = self._db.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else ""
+
+    # chunks ----------------------------------------------------------------------------------
+    def add_chunks(
+        self, chunks: Sequence[Chunk], tokens: Sequence[Sequence[str]], embed_keys: Sequence[str]
+    ) -> list[int]:
+        """Insert passages; returns their new vector ids (never reused after a delete)."""
+        vids = []
+        for chunk, toks, key in zip(chunks, tokens, embed_keys, strict=True):
+            cur = self._db.execute(
+                "INSERT INTO chunks (chunk_id, doc_id, ordinal, start, end, section, year, tokens,"
+                " embed_key) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    chunk.chunk_id,
+                    chunk.doc_id,
+                    chunk.ordinal,
+                    chunk.start,
+                    chunk.end,
+                    json.dumps(list(chunk.section), ensure_ascii=False),
+                    chunk.year,
+                    " ".join(toks),
+                    key,
+                ),
+            )
+            vids.append(int(cur.lastrowid))
+        return vids
+
+    def chunk_table(self) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """(vids, doc_id per row, passage year per row, -1 when unknown), in vid order."""
+        rows = self._db.execute("SELECT vid, doc_id, year FROM chunks ORDER BY vid").fetchall()
+        vids = np.array([r[0] for r in rows], dtype=np.int64)
+        years = np.array([r[2] if r[2] is not None else -1 for r in rows], dtype=np.int32)
+        return vids, [r[1] for r in rows], years
+
+    def all_tokens(self) -> list[list[str]]:
+        """Lexical tokens of every passage, in vid order."""
+        rows = self._db.execute("SELECT tokens FROM chunks ORDER BY vid")
+        return [r[0].split(" ") if r[0] else [] for r in rows]
+
+    def chunks(self, vids: Iterable[int]) -> list[ChunkRow]:
+        """Passages by vector id, in the order asked, with their text cut from the document."""
+        wanted = [int(v) for v in vids]
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        rows = self._db.execute(
+            "SELECT c.vid, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.section, c.year,"
+            f" substr(d.text, c.start + 1, c.end - c.start) FROM chunks c"
+            f" JOIN documents d ON d.doc_id = c.doc_id WHERE c.vid IN ({marks})",
+            wanted,
+        ).fetchall()
+        by_vid = {
+            r[0]: ChunkRow(
+                vid=r[0],
+                chunk=Chunk(
+                    chunk_id=r[1],
+                    doc_id=r[2],
+                    ordinal=r[3],
+                    start=r[4],
+                    end=r[5],
+                    text=r[8],
+                    section=tuple(json.loads(r[6])),
+                    year=r[7],
+                ),
+            )
+            for r in rows
+        }
+        return [by_vid[v] for v in wanted if v in by_vid]
+
+    def document_chunks(self, doc_id: str) -> list[ChunkRow]:
+        vids = [
+            r[0]
+            for r in self._db.execute(
+                "SELECT vid FROM chunks WHERE doc_id=? ORDER BY ordinal", (doc_id,)
+            )
+        ]
+        return self.chunks(vids)
+
+    # embedding cache -------------------------------------------------------------------------
+    def cached_vectors(self, keys: Sequence[str], dim: int) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(keys), 500):
+            part = keys[i : i + 500]
+            marks = ",".join("?" * len(part))
+            for key, blob in self._db.execute(
+                f"SELECT key, vector FROM embeddings WHERE key IN ({marks})", part
+            ):
+                vec = np.frombuffer(blob, dtype=np.float32)
+                if vec.shape[0] == dim:
+                    out[key] = vec
+        return out
+
+    def cache_vectors(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
+            [
+                (k, np.asarray(v, dtype=np.float32).tobytes())
+                for k, v in zip(keys, vectors, strict=True)
+            ],
+        )
+
+    def prune_cache(self) -> None:
+        """Forget vectors no passage uses any more, so the cache does not grow without bound."""
+        self._db.execute("DELETE FROM embeddings WHERE key NOT IN (SELECT embed_key FROM chunks)")

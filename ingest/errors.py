@@ -1,0 +1,66 @@
+"""One error hierarchy for the whole project.
+
+Every message names the file (or index), the reason and, where there is one, the fix, so the CLI
+can print it as a single line and the UI can show it as is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class EduqaError(Exception):
+    """Base of every error eduqa raises on purpose."""
+
+    def __init__(self, subject: str | Path, reason: str) -> None:
+        self.subject = str(subject)
+        self.reason = reason
+        super().__init__(f"{self.subject}: {reason}")
+
+
+class UnsupportedFileError(EduqaError):
+    """The file's extension is not one eduqa can read."""
+
+
+class EmptyDocumentError(EduqaError):
+    """The file holds no text (empty, whitespace only, or nothing left after cleaning)."""
+
+
+class DecodingError(EduqaError):
+    """A text file in no encoding eduqa recognises (or binary data named .txt)."""
+
+
+class CorruptFileError(EduqaError):
+    """A PDF or DOCX that its parser cannot open (truncated, random bytes, broken zip)."""
+
+
+class EncryptedPdfError(EduqaError):
+    """A password-protected PDF."""
+
+
+class ScannedPdfError(EduqaError):
+    """A PDF whose pages are images: no text layer, OCR would be needed."""
+
+
+class DuplicateDocumentError(EduqaError):
+    """The same content is already indexed under another file name."""
+
+
+class DocumentNotFoundError(EduqaError):
+    """A document name that the index does not hold."""
+
+
+class IndexMissingError(EduqaError):
+    """No index at the given directory yet."""
+
+
+class IndexMismatchError(EduqaError):
+    """The index was built with another embedder or format than the one asked for."""
+
+
+class IndexLockedError(EduqaError):
+    """Another process is writing the index."""
+
+
+class ConfigError(EduqaError):
+    """A setting or option with a value eduqa cannot use (also: a missing optional extra)."""
