@@ -129,7 +129,11 @@ def _asked_units(question: str) -> tuple[str, ...]:
     return ()
 
 
+_OUTLINE_MARK = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.])")
+
+
 def _has_figure(text: str, units: tuple[str, ...]) -> bool:
+    text = _OUTLINE_MARK.sub("", text)  # "12、" numbers an item, it is no figure
     figures = FIGURE.findall(text)
     if not units:
         return bool(figures) or bool(re.search(r"\d", text))
@@ -144,6 +148,8 @@ def _candidates(intent: QueryIntent, hits: tuple[Hit, ...]) -> list[_Candidate]:
         heading = hit.section[-1] if hit.section else ""
         for s, e in _statements(hit.text):
             statement = hit.text[s:e]
+            if statement.rstrip("。:;") == heading:
+                continue  # the item's heading names a topic; the answer is what follows it
             cov = coverage(intent.terms, statement + heading)
             own = coverage(intent.terms, statement)
             score = cov + 0.5 * own + 0.3 * (hit.score / top if top else 0) - 0.05 * rank

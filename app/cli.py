@@ -303,15 +303,18 @@ def _fmt(v) -> str:
     return "-" if v is None else f"{v:.3f}"
 
 
+_COLUMNS = (("R@1", "recall@1"), ("R@3", "recall@3"), ("R@5", "recall@5"),
+            ("R@10", "recall@10"), ("MRR@10", "mrr@10"), ("EvCov@10", "evidence_coverage@10"),
+            ("AnsAcc", "answer_accuracy"), ("UnansAcc", "unanswerable_accuracy"))  # fmt: skip
+
+
 def _print_eval(reports) -> None:
-    names = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "evidence_coverage@10",
-             "answer_accuracy", "unanswerable_accuracy"]  # fmt: skip
-    table = Table("mode", "scope", *names, title="eval")
+    table = Table("mode", "type", "n", *(c for c, _ in _COLUMNS), title="eval")
     for r in reports:
-        table.add_row(r.mode, "overall", *[_fmt(r.overall[n]) for n in names])
-        for t, m in r.by_type.items():
-            table.add_row(r.mode, t, *[_fmt(m[n]) for n in names])
-    out.print(table)
+        for scope, m in (("overall", r.overall), *r.by_type.items()):
+            table.add_row(r.mode, scope, str(int(m["questions"] or 0)),
+                          *[_fmt(m[n]) for _, n in _COLUMNS])  # fmt: skip
+    Console(highlight=False, width=max(out.width, 132)).print(table)
     for r in reports:
         for kind, ids in r.missed.items():
             out.print(f"{r.mode} missed {kind}: {' '.join(ids) or '-'}", markup=False)

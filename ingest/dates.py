@@ -20,7 +20,8 @@ _FIVE_YEAR_ANCHOR = re.compile(
 )
 _OPENING_WORDS = ("开局", "起步", "开篇")
 _ANCHOR_REACH = 40  # chars: how far back "2016年是…" may name the year an anchor speaks of
-_EXPLICIT_YEAR = re.compile(r"(?:19|20)\d{2}年|今年|去年|明年|上一年")
+# Another time named before the anchor; "今年" (this year) is the plan's own year, so not here.
+_OTHER_TIME = re.compile(r"(?:19|20)\d{2}年|去年|明年|上一?年|下一?年")
 
 _CN_NUMBER = "[〇零一二三四五六七八九十]"
 DATE = (
@@ -61,13 +62,13 @@ def year_span(title: str) -> tuple[int, ...] | None:
 def five_year_anchors(text: str) -> list[int]:
     """Years that "X五开局之年 / 收官之年" phrases name, unless said of another time.
 
-    "做好十二五开局之年的各项工作" -> 2011; "2016年是十三五开局之年" is left out: a sentence about
-    an explicit year (or 今年, 去年…) says nothing about which year the plan itself is for.
+    "做好十二五开局之年的各项工作" and "今年是十二五开局之年" -> 2011; "2016年是十三五开局之年" is
+    left out: a sentence about a named year (or 去年, 明年) does not say which year the plan is for.
     """
     years = []
     for match in _FIVE_YEAR_ANCHOR.finditer(text):
         before = text[max(0, match.start() - _ANCHOR_REACH) : match.start()]
-        if _EXPLICIT_YEAR.search(re.split(r"[。;；\n]", before)[-1]):
+        if _OTHER_TIME.search(re.split(r"[。;；\n]", before)[-1]):
             continue
         first = _FIVE_YEAR_PLANS[match.group(1)]
         years.append(first if match.group(2) in _OPENING_WORDS else first + 4)

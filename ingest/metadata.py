@@ -77,6 +77,9 @@ _BODY_REGION_MIN = 2  # mentions: one passing mention of a place does not make i
 _SELF_REFERENCE = re.compile(r"(?:全|我|本)([县市区旗])|([县市区旗])(?:委|政府)")
 
 
+_LETTER_SPACED = re.compile(r"(?:\S\s+){3,}\S")
+
+
 @dataclass(frozen=True, slots=True)
 class _Title:
     text: str
@@ -108,8 +111,10 @@ def extract_metadata(text: str, file_name: str) -> DocumentMeta:
 
 
 def _tidy_line(line: str) -> str:
-    """Strip Markdown heading marks and spaces that letter-spaced titles put between characters."""
+    """Strip Markdown heading marks and the spaces of letter-spaced titles ("工 作 要 点")."""
     line = line.strip().lstrip("#").strip()
+    if _LETTER_SPACED.fullmatch(line):
+        return re.sub(r"\s+", "", line)
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", line)
 
 
@@ -126,7 +131,7 @@ def _find_title(header: list[str]) -> _Title | None:
     for i, line in enumerate(header):
         candidates = [line]
         following = header[i + 1] if i + 1 < len(header) else ""
-        if _is_unfinished_title(line) and following and not _is_title(following):
+        if _is_unfinished_title(line) and _is_title_end(following):
             candidates.append(line + following)  # a title wrapped onto two lines
         for candidate in candidates:
             inner = _notice_title(candidate)
@@ -158,6 +163,13 @@ def _is_unfinished_title(line: str) -> bool:
         and not _is_furniture(line)
         and not _ORG.fullmatch(line)
     )
+
+
+def _is_title_end(line: str) -> bool:
+    """Whether `line` can end a wrapped title: no title of its own, or only a bare "工作要点"."""
+    if not line or _is_furniture(line) or _OUTLINE_START.match(line):
+        return False
+    return not _is_title(line) or not years_in(line)
 
 
 def _is_furniture(line: str) -> bool:

@@ -25,7 +25,8 @@ _NATIONALITIES = _words(
 # Gazetteer entries that are also ordinary words in plans ("加快城区学校建设").
 _GENERIC_PLACES = frozenset(
     _words(
-        "城区 郊区 矿区 新区 市中区 城中区 城关区 新城区 老城区 新市区 东区 西区 南区 北区 中区 一区 二区"
+        "城区 郊区 矿区 新区 市中区 城中区 城关区 新城区 老城区 "
+        "新市区 东区 西区 南区 北区 中区 一区 二区"
     )
 )
 

@@ -1,0 +1,54 @@
+"""Shared fixtures: no test touches the real index or corpus; the real index is built once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_CORPUS = ROOT / "corpus"
+DEV_QA = ROOT / "evals" / "qa_dev.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point EDUQA_INDEX / EDUQA_CORPUS at temp dirs so a test never writes the real ones."""
+    monkeypatch.setenv("EDUQA_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("EDUQA_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.delenv("EDUQA_MODEL", raising=False)
+    monkeypatch.delenv("EDUQA_DEBUG", raising=False)
+
+
+@pytest.fixture(scope="session")
+def e5():
+    """The real default embedder, loaded once per test run."""
+    from index.embedders import load_embedder
+
+    return load_embedder()
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory, e5):
+    """Settings of a real index of the five seed plans, built once per test run (≈40 s)."""
+    from app.corpus import build
+    from app.settings import Settings
+
+    base = tmp_path_factory.mktemp("seed")
+    corpus = base / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus)
+    settings = Settings(index_dir=base / "index", corpus_dir=corpus)
+    report = build(settings, e5)
+    assert not report.refused, report.refused
+    return settings
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_index, e5):
+    """An engine on the seed index (read-only: tests must not write through it)."""
+    from app.engine import Engine
+
+    engine = Engine.open(seed_index, e5)
+    yield engine
+    engine.close()
