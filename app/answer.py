@@ -129,7 +129,9 @@ def _asked_units(question: str) -> tuple[str, ...]:
     return ()
 
 
-_OUTLINE_MARK = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.])")
+_OUTLINE_MARK = re.compile(
+    r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.])"
+)
 
 
 def _has_figure(text: str, units: tuple[str, ...]) -> bool:

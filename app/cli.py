@@ -72,7 +72,9 @@ def _engine(settings: Settings) -> Engine:
 
 
 def _filters(year, region, doc_type) -> Filters:
-    return Filters(years=tuple(year or ()), regions=tuple(region or ()), doc_types=tuple(doc_type or ()))
+    return Filters(
+        years=tuple(year or ()), regions=tuple(region or ()), doc_types=tuple(doc_type or ())
+    )
 
 
 def _mode(mode: str) -> str:
@@ -200,7 +202,9 @@ def meta(
     }  # fmt: skip
     settings = _settings(index, corpus)
     document = corpus_ops.set_metadata(settings, _embedder(settings), doc, changes)
-    out.print(json.dumps({"doc": document.file_name, **_meta_dict(document.meta)}, ensure_ascii=False))
+    out.print(
+        json.dumps({"doc": document.file_name, **_meta_dict(document.meta)}, ensure_ascii=False)
+    )
 
 
 def _meta_dict(m) -> dict:
@@ -266,9 +270,9 @@ def ask_cmd(
         out.print(f"[bold]? {q}[/]")
         if ans.found and ans.hit and ans.span:
             out.print(f"[green]{ans.text}[/]")
-            out.print(f"  — {ans.hit.title} ({ans.hit.year}, {ans.hit.region}) "
-                      f"{' › '.join(ans.hit.section)} [{ans.span.doc} {ans.span.start}:{ans.span.end}]",
-                      markup=False)  # fmt: skip
+            where = f"[{ans.span.doc} {ans.span.start}:{ans.span.end}]"
+            source = f"{ans.hit.title} ({ans.hit.year}, {ans.hit.region})"
+            out.print(f"  — {source} {' › '.join(ans.hit.section)} {where}", markup=False)
         else:
             out.print("[yellow]语料中未找到 (not found in the corpus); nearest passages:[/]")
         _print_hits(result.hits[:3])

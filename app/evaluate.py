@@ -153,9 +153,7 @@ def metrics(judged: list[Judged]) -> dict[str, float | None]:
         1.0 if j.answer_correct else 0.0 for j in judged if j.answer_correct is not None
     )
     out["unanswerable_accuracy"] = _mean(
-        1.0 if j.unanswerable_correct else 0.0
-        for j in judged
-        if j.unanswerable_correct is not None
+        1.0 if j.unanswerable_correct else 0.0 for j in judged if j.unanswerable_correct is not None
     )
     out["questions"] = float(len(judged))
     return out

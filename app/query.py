@@ -28,13 +28,15 @@ PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁
 # county/city suffix. Only used when no known region or province matched.
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{1,4}?(?:市|县|区|州))")
 # Words of the question form, not of the thing asked about.
-STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 对 把 为 要 有 吗 呢 啊 哪 哪些 哪个 哪所 哪一 什么 多少 几 几所 几个 怎样 如何 "
-    "怎么 是否 目标 计划 年 今年 全年 各 各地 地方 提到 提出 这份 这个 该 其 中 个 所 名 人 项 "
-    "what how many much which who the a an of in to is was were did does do for and by"
-    .split()
+_STOP_TEXT = """
+的 了 是 在 和 与 及 对 把 为 要 有 吗 呢 啊 哪 哪些 哪个 哪所 哪一 什么 多少 几 几所 几个 怎样 如何
+怎么 是否 目标 计划 年 今年 全年 各 各地 地方 提到 提出 这份 这个 该 其 中 个 所 名 人 项
+what how many much which who the a an of in to is was were did does do for and by
+"""
+STOPWORDS = frozenset(_STOP_TEXT.split())
+QUANTITY = re.compile(
+    r"多少|几[所个人名项万次套间]?|比例|比率|百分之|how many|how much|percent|rate", re.I
 )
-QUANTITY = re.compile(r"多少|几[所个人名项万次套间]?|比例|比率|百分之|how many|how much|percent|rate", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,5 @@ def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
         unknown_places=tuple(unknown),
         terms=terms,
         is_quantity=QUANTITY.search(question) is not None,
-        is_english=sum(ch.isascii() and ch.isalpha() for ch in question)
-        > len(question) / 3,
+        is_english=sum(ch.isascii() and ch.isalpha() for ch in question) > len(question) / 3,
     )

@@ -124,8 +124,18 @@ def _hits(engine: Engine, ranked: list[tuple[int, float]]) -> tuple[Hit, ...]:
         doc = engine.index.document_by_id(row.chunk.doc_id)
         c = row.chunk
         out.append(
-            Hit(doc.file_name, doc.doc_id, doc.meta.title, c.year, doc.meta.region,
-                c.section, c.start, c.end, c.text, score)  # fmt: skip
+            Hit(
+                doc.file_name,
+                doc.doc_id,
+                doc.meta.title,
+                c.year,
+                doc.meta.region,
+                c.section,
+                c.start,
+                c.end,
+                c.text,
+                score,
+            )  # fmt: skip
         )
     return tuple(out)
 

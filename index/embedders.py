@@ -87,7 +87,9 @@ class SentenceTransformerEmbedder:
                 model, f"cannot load this sentence-transformers model: {exc}"
             ) from exc
         self.name = f"sentence-transformers:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        # renamed in sentence-transformers 6; older releases only have the long name
+        dimension = getattr(self._model, "get_embedding_dimension", None)
+        self.dim = int((dimension or self._model.get_sentence_embedding_dimension)())
 
     def _encode(self, texts: Sequence[str], method: str) -> np.ndarray:
         encode = getattr(self._model, method, self._model.encode)

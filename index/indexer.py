@@ -219,8 +219,10 @@ class IndexWriter:
         settings: ChunkSettings,
         rebuild: bool = False,
         progress: Progress | None = None,
+        lock_timeout: float = _LOCK_TIMEOUT,
     ) -> None:
         self.root = root
+        self.lock_timeout = lock_timeout
         self.embedder = embedder
         self.settings = settings
         self.rebuild = rebuild
@@ -237,7 +239,7 @@ class IndexWriter:
     def __enter__(self) -> IndexWriter:
         self.root.mkdir(parents=True, exist_ok=True)
         try:
-            self._lock.acquire(timeout=_LOCK_TIMEOUT)
+            self._lock.acquire(timeout=self.lock_timeout)
         except Timeout as exc:
             raise IndexLockedError(
                 self.root, "another eduqa process is writing this index; try again when it ends"

@@ -6,8 +6,8 @@ import datetime
 import re
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "o": 0}
-CN_YEAR = f"[{''.join(_CN_DIGITS)}]{{4}}"  # "二〇二〇", also typed with a letter O
-_YEAR = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})(?!\d)|({CN_YEAR})年")
+_CN_YEAR = f"[{''.join(_CN_DIGITS)}]{{4}}"  # "二〇二〇", also typed with a letter O
+_YEAR = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})(?!\d)|({_CN_YEAR})年")
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~至到]\s*((?:19|20)\d{2})(?!\d)")
 _MAX_SPAN = 10  # years: a longer "range" is two unrelated years, not a plan period
 
@@ -24,17 +24,17 @@ _ANCHOR_REACH = 40  # chars: how far back "2016年是…" may name the year an a
 _OTHER_TIME = re.compile(r"(?:19|20)\d{2}年|去年|明年|上一?年|下一?年")
 
 _CN_NUMBER = "[〇零一二三四五六七八九十]"
-DATE = (
+_DATE = (
     r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    rf"|({CN_YEAR})年({_CN_NUMBER}{{1,2}})月({_CN_NUMBER}{{1,3}})日"
+    rf"|({_CN_YEAR})年({_CN_NUMBER}{{1,2}})月({_CN_NUMBER}{{1,3}})日"
 )
-_DATE_LINE = re.compile(rf"^(?:{DATE})$")
+_DATE_LINE = re.compile(rf"^(?:{_DATE})$")
 # Date fields in the order they are trusted: the signing date, publication, then the last edit.
 _DATE_FIELDS = (
-    re.compile(rf"(?:成文日期|发文日期)\s*[:：]?\s*(?:{DATE})"),
-    re.compile(rf"(?:发布时间|发布日期|印发日期)\s*[:：]?\s*(?:{DATE})"),
-    re.compile(rf"(?:更新时间|更新日期)\s*[:：]?\s*(?:{DATE})"),
-    re.compile(rf"(?:{DATE})\s*印发"),
+    re.compile(rf"(?:成文日期|发文日期)\s*[:：]?\s*(?:{_DATE})"),
+    re.compile(rf"(?:发布时间|发布日期|印发日期|公开日期|生成日期)\s*[:：]?\s*(?:{_DATE})"),
+    re.compile(rf"(?:更新时间|更新日期)\s*[:：]?\s*(?:{_DATE})"),
+    re.compile(rf"(?:{_DATE})\s*印发"),
 )
 
 

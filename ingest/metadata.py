@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.dates import CN_YEAR, date_of_line, dated_field, five_year_anchors, year_span, years_in
+from ingest.dates import date_of_line, dated_field, five_year_anchors, year_span, years_in
 from ingest.places import find_places, find_provinces, place_stem, provinces_of
 from ingest.types import DocumentMeta
 
@@ -38,11 +38,12 @@ _TAIL_LINES = 8  # a closing signature (issuer, date) sits below this
 _TITLE_MAX = 40  # chars: a longer line is a paragraph, not a title
 _NOTICE_MAX = 90  # chars: "…关于印发《…》的通知" runs longer than a title
 _TITLE_WRAP_MIN = 6  # chars: a title wraps because it is long; a shorter line is a label
+_TITLE_CONNECTORS = ("与", "和", "及", "暨", "、", "的", "关于", "印发")
+_LETTER_SPACED = re.compile(r"(?:\S\s+){3,}\S")  # "2 0 2 1 年 工 作 要 点"
 
 _STATED_YEAR = re.compile(r"((?:19|20)\d{2})年(?:是|为)")
-_OPENING_YEAR = re.compile(
-    r"^((?:19|20)\d{2})年", re.MULTILINE
-)  # "2021年,全县教育工作的总体要求是"
+# A paragraph opening with its year: "2021年,全县教育工作的总体要求是…"
+_OPENING_YEAR = re.compile(r"^((?:19|20)\d{2})年", re.MULTILINE)
 _NEXT_YEAR = re.compile(r"明年|来年|下一?年度?")
 # years: a title one year off an anchor may be a plan written late or early, not a wrong stamp
 _OVERRIDE_GAP = 2
@@ -61,12 +62,15 @@ _SENTENCE_OPENER = re.compile(
     r"(?:根据|按照|为了?|在|以|围绕|结合|坚持|贯彻|认真|进一步|全面|今年|本年)"
 )
 
+# How education bodies' names end: 教育局, 教育体育局, 教体局, 教育委员会, 县委教育工作领导小组…
+_BUREAU = r"(?:教育(?:和体育|体育|科技|科学技术|文体|文化体育)?局|教体局|文教局|教文体局)"
 _ORG_END = (
-    r"(?:教[育体][^\s,，。;；:：]{0,6}?局|教育[^\s,，。;；:：]{0,6}?委员会|教委|教育工委|教育厅"
-    r"|人民政府(?:办公室)?|政府办公室|领导小组(?:办公室)?)"
+    rf"(?:{_BUREAU}|教育(?:工作)?委员会|教委|教育工委|教育厅|人民政府(?:办公室)?|政府办公室"
+    r"|领导小组(?:办公室)?)"
 )
 _ORG = re.compile(rf"[^\s,，。;；:：《》]{{0,24}}?{_ORG_END}")
-_TITLE_ISSUER = re.compile(rf"^([^\s\d,，。;；:：《》]{{0,24}}?{_ORG_END})(?=\d|{CN_YEAR}|关于)")
+# An org at the start of a title or right after its year: "2020年平江县教育局工作计划".
+_TITLE_ISSUER = re.compile(rf"(?:^|(?<=[\d年]))([^\s\d年,，。;；:：《》“”]{{0,24}}?{_ORG_END})")
 _ISSUER_FIELD = re.compile(
     rf"(?:信息来源|来源|发文机关|发布机构|发布单位)\s*[:：]\s*({_ORG.pattern})"
 )
@@ -75,9 +79,6 @@ _ISSUER_FIELD = re.compile(
 _GENERIC_PLACE = re.compile(r"[全我本该]?[县市区旗]")
 _BODY_REGION_MIN = 2  # mentions: one passing mention of a place does not make it the plan's
 _SELF_REFERENCE = re.compile(r"(?:全|我|本)([县市区旗])|([县市区旗])(?:委|政府)")
-
-
-_LETTER_SPACED = re.compile(r"(?:\S\s+){3,}\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ def extract_metadata(text: str, file_name: str) -> DocumentMeta:
     title = _find_title(header) or _Title(Path(file_name).stem, "")
     published = _find_published(header, lines[-_TAIL_LINES:])
     year, years = _find_years(title, text, published)
-    issuer = _issuer_from_header(title.text, header, lines[-_TAIL_LINES:])
+    issuer = _issuer_from_header(title, header, lines[-_TAIL_LINES:])
     region = _find_region(title.text, issuer, text)
     if issuer is None and region is not None:
         issuer = _issuer_from_body(region, text)
@@ -129,15 +130,14 @@ def _find_title(header: list[str]) -> _Title | None:
     """
     notice_title = None
     for i, line in enumerate(header):
-        candidates = [line]
         following = header[i + 1] if i + 1 < len(header) else ""
-        if _is_unfinished_title(line) and _is_title_end(following):
-            candidates.append(line + following)  # a title wrapped onto two lines
+        candidates = [line + following, line] if _wraps(line, following) else [line]
         for candidate in candidates:
             inner = _notice_title(candidate)
             if inner is not None:
                 notice_title = notice_title or _Title(_unquote(inner), candidate)
-            elif _is_title(candidate):
+                break  # its first line alone is no title
+            if _is_title(candidate):
                 return _Title(_unquote(candidate), candidate)
     if notice_title is not None:
         return notice_title
@@ -154,22 +154,23 @@ def _is_title(line: str) -> bool:
     )
 
 
-def _is_unfinished_title(line: str) -> bool:
-    return (
-        _TITLE_WRAP_MIN <= len(line) <= _TITLE_MAX
-        and _PLAN_WORD.search(line) is None
-        and not _PUNCTUATION.search(line)
-        and not _OUTLINE_START.match(line)
-        and not _is_furniture(line)
-        and not _ORG.fullmatch(line)
-    )
-
-
-def _is_title_end(line: str) -> bool:
-    """Whether `line` can end a wrapped title: no title of its own, or only a bare "工作要点"."""
-    if not line or _is_furniture(line) or _OUTLINE_START.match(line):
+def _wraps(line: str, following: str) -> bool:
+    """Whether a title (or notice) goes on from `line` onto `following`, as PDFs wrap them."""
+    if not following or len(line + following) > _NOTICE_MAX:
         return False
-    return not _is_title(line) or not years_in(line)
+    if any(_is_furniture(part) or _PUNCTUATION.search(part) for part in (line, following)):
+        return False
+    if _OUTLINE_START.match(line) or _OUTLINE_START.match(following):
+        return False
+    if line.endswith(_TITLE_CONNECTORS) or following.startswith("的"):
+        return True  # "…2019年工作总结与" + "2020年工作计划", "…工作要点" + "的通知"
+    # "…教育局2021年教育" + "工作要点"; not a label line above a whole title of its own
+    return (
+        len(line) >= _TITLE_WRAP_MIN
+        and _PLAN_WORD.search(line) is None
+        and not _ORG.fullmatch(line)
+        and not (_is_title(following) and years_in(following))
+    )
 
 
 def _is_furniture(line: str) -> bool:
@@ -280,15 +281,15 @@ def find_doc_type(title: str) -> str | None:
 # --- issuer
 
 
-def _issuer_from_header(title: str, header: list[str], tail: list[str]) -> str | None:
+def _issuer_from_header(title: _Title, header: list[str], tail: list[str]) -> str | None:
     """The issuer named by the title, a red header, a notice, a signature or a source field."""
-    found = _TITLE_ISSUER.match(title)
+    found = _TITLE_ISSUER.search(title.text)
     if found:
         return found.group(1)
     for line in header:
         if line.endswith("文件") and _ORG.fullmatch(line[:-2]):
             return line[:-2]
-    for line in header:
+    for line in (title.line, *header):
         notice = _NOTICE.match(line)
         if notice and _ORG.fullmatch(notice.group(1)):
             return notice.group(1)
@@ -307,7 +308,7 @@ def _issuer_from_header(title: str, header: list[str], tail: list[str]) -> str |
 
 def _issuer_from_body(region: str, text: str) -> str | None:
     """The region's education bureau when the body names it ("《平江县教育局工作规则》")."""
-    pattern = re.compile(re.escape(region) + r"教(?:育|体|育和体育|育体育)局")
+    pattern = re.compile(re.escape(region) + _BUREAU)
     named = Counter(pattern.findall(text))
     return named.most_common(1)[0][0] if named else None
 
@@ -359,17 +360,19 @@ def _main_place(text: str) -> str | None:
     county plan that often cites its city still gets the county.
     """
     named = Counter(place.name for place in find_places(text))
-    scores = {
-        name: text.count(place_stem(name)) if len(place_stem(name)) >= 2 else count
-        for name, count in named.items()
-        if max(text.count(place_stem(name)) if len(place_stem(name)) >= 2 else 0, count)
-        >= _BODY_REGION_MIN
-    }
+    scores = {name: _mentions(name, count, text) for name, count in named.items()}
+    scores = {name: score for name, score in scores.items() if score >= _BODY_REGION_MIN}
     own_level = Counter(a or b for a, b in _SELF_REFERENCE.findall(text))
     if own_level:
         suffix = own_level.most_common(1)[0][0]
         scores = {name: score for name, score in scores.items() if name.endswith(suffix)} or scores
     return max(scores, key=lambda name: scores[name]) if scores else None  # ties: the first named
+
+
+def _mentions(name: str, full_mentions: int, text: str) -> int:
+    """Mentions of a place, short form included; a one-character stem ("攸") is no name alone."""
+    stem = place_stem(name)
+    return text.count(stem) if len(stem) >= 2 else full_mentions
 
 
 def _find_province(text: str, region: str | None) -> str | None:

