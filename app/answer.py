@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .answer_types import asked_units, has_figure, names_category
 from .engine import Engine
 from .query import QueryIntent
 from .search import Hit, SearchResult, search
@@ -22,22 +23,6 @@ _CANDIDATE_HITS = 5  # passages whose statements compete
 FOUND_COVERAGE = 0.6  # share of the question's term weight the statement must cover
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 _CLAUSE = re.compile(r"[^,，、:]+[,，、:]?")
-_NUMBER = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?:余|多)?(?:万|亿)?"
-_UNITS = (
-    "万平方米|平方米|万元|亿元|元|人次|万人|人|名|所|个|套|间|台|件|项|次|班|座|处|家|支|亩|公里|%"
-)
-FIGURE = re.compile(rf"{_NUMBER}(?:余|多)?(?:{_UNITS})")
-# the unit a quantity question asks for, by the words it uses
-_ASKED_UNIT = (
-    (re.compile(r"率|比例|百分之|percent|rate", re.I), ("%",)),
-    (re.compile(r"面积"), ("平方米",)),
-    (re.compile(r"多少人次|几人次"), ("人次",)),
-    (re.compile(r"多少(?:名|位)|几名"), ("名", "人")),
-    (re.compile(r"多少人|几人|人数|how many people", re.I), ("人", "名")),
-    (re.compile(r"多少所|几所"), ("所",)),
-    (re.compile(r"多少个|几个"), ("个",)),
-    (re.compile(r"多少套|几套"), ("套",)),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,41 +94,21 @@ def _statements(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _weight(term: str) -> float:
+def _weight(group: tuple[str, ...]) -> float:
     """Longer words say more about what is asked (教育经费 over 年)."""
-    return float(min(len(term), 4))
+    return float(min(max(len(t) for t in group), 4))
 
 
-def coverage(terms: tuple[str, ...], text: str) -> float:
-    """IDF-free share of the question's term weight present in a text."""
-    if not terms:
+def coverage(groups: tuple[tuple[str, ...], ...], text: str) -> float:
+    """Share of the question's term weight present in a text (a group counts if any member is)."""
+    if not groups:
         return 0.0
-    total = sum(_weight(t) for t in terms)
-    return sum(_weight(t) for t in terms if t in text) / total
-
-
-def _asked_units(question: str) -> tuple[str, ...]:
-    for pattern, units in _ASKED_UNIT:
-        if pattern.search(question):
-            return units
-    return ()
-
-
-_OUTLINE_MARK = re.compile(
-    r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.])"
-)
-
-
-def _has_figure(text: str, units: tuple[str, ...]) -> bool:
-    text = _OUTLINE_MARK.sub("", text)  # "12、" numbers an item, it is no figure
-    figures = FIGURE.findall(text)
-    if not units:
-        return bool(figures) or bool(re.search(r"\d", text))
-    return any(f.endswith(u) for f in figures for u in units)
+    total = sum(_weight(g) for g in groups)
+    return sum(_weight(g) for g in groups if any(t in text for t in g)) / total
 
 
 def _candidates(intent: QueryIntent, hits: tuple[Hit, ...]) -> list[_Candidate]:
-    units = _asked_units(intent.question)
+    units = asked_units(intent.question)
     top = hits[0].score if hits else 1.0
     out = []
     for rank, hit in enumerate(hits[:_CANDIDATE_HITS]):
@@ -152,11 +117,14 @@ def _candidates(intent: QueryIntent, hits: tuple[Hit, ...]) -> list[_Candidate]:
             statement = hit.text[s:e]
             if statement.rstrip("。:;") == heading:
                 continue  # the item's heading names a topic; the answer is what follows it
-            cov = coverage(intent.terms, statement + heading)
-            own = coverage(intent.terms, statement)
+            cov = coverage(intent.groups, statement + heading)
+            own = coverage(intent.groups, statement)
             score = cov + 0.5 * own + 0.3 * (hit.score / top if top else 0) - 0.05 * rank
+            if names_category(statement, intent.category):
+                score += 0.5
+                cov = max(cov, FOUND_COVERAGE)
             if intent.is_quantity:
-                score += 0.4 if _has_figure(statement, units) else -0.4
+                score += 0.4 if has_figure(statement, units) else -0.4
             score -= 0.001 * (e - s)
             out.append(_Candidate(hit, rank, s, e, cov, score))
     return sorted(out, key=lambda c: -c.score)
@@ -181,10 +149,10 @@ def answer_from(result: SearchResult) -> Answer:
     best = ranked[0]
     hit = best.hit
     s, e = _trimmed(hit.text, best.start, best.end)
-    units = _asked_units(intent.question)
+    units = asked_units(intent.question)
     statement = hit.text[s:e]
-    found = best.coverage >= FOUND_COVERAGE or (intent.is_english and best.rank == 0)
-    if intent.is_quantity and not _has_figure(statement, units):
+    found = best.coverage >= FOUND_COVERAGE
+    if intent.is_quantity and not has_figure(statement, units):
         found = False
     span = Span(hit.doc, hit.start + s, hit.start + e, statement)
     return Answer(result.question, found, statement, span, hit, result)

@@ -15,6 +15,8 @@ from pypinyin import lazy_pinyin
 
 from index.lexical import tokenize
 
+from .glossary import GENERIC, chinese_terms
+
 _CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
                    "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
 _YEAR4 = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -34,6 +36,8 @@ _STOP_TEXT = """
 what how many much which who the a an of in to is was were did does do for and by
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
+# "定为什么年" / "以什么为主题": the answer is a name that ends in that category word
+_CATEGORY = re.compile(r"什么[“\"]?(年|主题|工程|行动|活动|机制|模式|理念|思路|品牌|制度)")
 QUANTITY = re.compile(
     r"多少|几[所个人名项万次套间]?|比例|比率|百分之|how many|how much|percent|rate", re.I
 )
@@ -66,7 +70,9 @@ class QueryIntent:
     regions: tuple[str, ...]  # known regions named in it
     provinces: tuple[str, ...]  # provinces named in it ("四川")
     unknown_places: tuple[str, ...]  # places named that no document is about
-    terms: tuple[str, ...]  # content tokens (no place, year or question words)
+    terms: tuple[str, ...]  # lexical query: content tokens (no place, year or question words)
+    groups: tuple[tuple[str, ...], ...]  # what is asked about: each group is met by any member
+    category: str | None  # "什么年" asks for a name ending in 年 (教师队伍建设年)
     is_quantity: bool
     is_english: bool
 
@@ -107,7 +113,17 @@ def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
     for word in place_words + provinces + unknown:
         drop.update(tokenize(word))
     drop.update(str(y) for y in years)
-    terms = tuple(t for t in tokenize(question) if t not in drop and not re.fullmatch(r"\d\d", t))
+    is_english = sum(ch.isascii() and ch.isalpha() for ch in question) > len(question) / 3
+    if is_english:
+        translated = chinese_terms(question)
+        groups = tuple(g for g in translated if not set(g) <= GENERIC)
+        terms = tuple(dict.fromkeys(t for g in translated for t in g))
+    else:
+        terms = tuple(
+            t for t in tokenize(question) if t not in drop and not re.fullmatch(r"\d\d", t)
+        )
+        groups = tuple((t,) for t in terms)
+    category = _CATEGORY.search(question)
     return QueryIntent(
         question=question,
         years=tuple(years),
@@ -115,6 +131,8 @@ def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
         provinces=tuple(provinces),
         unknown_places=tuple(unknown),
         terms=terms,
+        groups=groups,
+        category=category.group(1) if category else None,
         is_quantity=QUANTITY.search(question) is not None,
-        is_english=sum(ch.isascii() and ch.isalpha() for ch in question) > len(question) / 3,
+        is_english=is_english,
     )

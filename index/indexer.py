@@ -229,6 +229,7 @@ class IndexWriter:
         self.progress = progress
         self._lock = FileLock(str(root / ".lock"))
         self._work: Path | None = None
+        self._live_manifest: Manifest | None = None
         self._manifest_docs: dict[str, ManifestDocument] = {}
         self._added: list[str] = []
         self._replaced: list[str] = []
@@ -274,6 +275,7 @@ class IndexWriter:
                     f"'{self.embedder.name}'; rebuild it with `eduqa build --rebuild`",
                 )
             shutil.copytree(live, self._work)
+            self._live_manifest = manifest
             self._manifest_docs = {d.file_name: d for d in manifest.documents}
             self._store = Store(self._work / _STORE)
             self._vectors = VectorIndex.load(self._work / _VECTORS)
@@ -356,8 +358,14 @@ class IndexWriter:
 
     # commit ----------------------------------------------------------------------------------
     def commit(self) -> WriteResult:
-        """Write the lexical index and manifest, then switch the live generation atomically."""
+        """Write the lexical index and manifest, then switch the live generation atomically.
+
+        A write that changed nothing (every file unchanged or refused) leaves the live
+        generation as it is, so readers are not made to reload an identical index.
+        """
         assert self._work is not None
+        if not self._changed():
+            return self._result()
         self._store.prune_cache()
         self._store.commit()
         lexical = LexicalIndex.build(self._store.all_tokens())
@@ -385,6 +393,18 @@ class IndexWriter:
         os.replace(pointer_tmp, self.root / CURRENT)
         _fsync_dir(self.root)
         _drop_old_generations(self.root, generation)
+        return self._result()
+
+    def _changed(self) -> bool:
+        live = self._live_manifest
+        return (
+            live is None
+            or bool(self._added or self._replaced or self._removed)
+            or live.pipeline != PIPELINE_VERSION
+            or dict(live.chunking) != self.settings.to_dict()
+        )
+
+    def _result(self) -> WriteResult:
         return WriteResult(
             added=tuple(self._added),
             replaced=tuple(self._replaced),
