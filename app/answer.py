@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .answer_types import asked_units, has_figure, names_category
+from .answer_types import FIGURE, asked_units, has_figure, names_category
 from .engine import Engine
-from .query import QueryIntent
 from .search import Hit, SearchResult, search
 
 MAX_ANSWER = 100  # chars: a statement read at a glance
@@ -94,31 +93,47 @@ def _statements(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _weight(group: tuple[str, ...]) -> float:
-    """Longer words say more about what is asked (教育经费 over 年)."""
-    return float(min(max(len(t) for t in group), 4))
-
-
-def coverage(groups: tuple[tuple[str, ...], ...], text: str) -> float:
-    """Share of the question's term weight present in a text (a group counts if any member is)."""
-    if not groups:
+def coverage(groups: tuple[tuple[str, ...], ...], weights: tuple[float, ...], text: str) -> float:
+    """Share of the question's term weight present in a text (a group counts if any member
+    is); rare words weigh more, so missing "一本" matters more than missing "高考"."""
+    total = sum(weights)
+    if not groups or total <= 0:
         return 0.0
-    total = sum(_weight(g) for g in groups)
-    return sum(_weight(g) for g in groups if any(t in text for t in g)) / total
+    present = sum(w for g, w in zip(groups, weights, strict=True) if any(t in text for t in g))
+    return present / total
 
 
-def _candidates(intent: QueryIntent, hits: tuple[Hit, ...]) -> list[_Candidate]:
+def _figure_context(statement: str, units: tuple[str, ...]) -> list[str]:
+    """For each figure in the asked unit: the statement up to the end of the figure's clause,
+    what the figure measures ("…上线人数不少于1900人", not the "一本上线率" after it)."""
+    out = []
+    for m in FIGURE.finditer(statement):
+        if units and not any(m.group().endswith(u) for u in units):
+            continue
+        clause_end = re.search(r"[,，;；。]|$", statement[m.end() :])
+        out.append(statement[: m.end() + (clause_end.start() if clause_end else 0)])
+    return out
+
+
+def _candidates(result: SearchResult) -> list[_Candidate]:
+    intent, hits = result.intent, result.hits
+    groups, weights = intent.groups, result.weights
     units = asked_units(intent.question)
     top = hits[0].score if hits else 1.0
     out = []
     for rank, hit in enumerate(hits[:_CANDIDATE_HITS]):
         heading = hit.section[-1] if hit.section else ""
+        path = " ".join(hit.section)
         for s, e in _statements(hit.text):
             statement = hit.text[s:e]
             if statement.rstrip("。:;") == heading:
                 continue  # the item's heading names a topic; the answer is what follows it
-            cov = coverage(intent.groups, statement + heading)
-            own = coverage(intent.groups, statement)
+            cov = coverage(groups, weights, statement + path)
+            own = coverage(groups, weights, statement)
+            if intent.is_quantity:
+                contexts = _figure_context(statement, units)
+                # the asked-about words must sit with the figure, not elsewhere in the sentence
+                cov = max((coverage(groups, weights, c + path) for c in contexts), default=0.0)
             score = cov + 0.5 * own + 0.3 * (hit.score / top if top else 0) - 0.05 * rank
             if names_category(statement, intent.category):
                 score += 0.5
@@ -143,7 +158,7 @@ def answer_from(result: SearchResult) -> Answer:
     intent = result.intent
     if not result.in_scope or not result.hits:
         return Answer(result.question, False, None, None, None, result)
-    ranked = _candidates(intent, result.hits)
+    ranked = _candidates(result)
     if not ranked:
         return Answer(result.question, False, None, None, None, result)
     best = ranked[0]

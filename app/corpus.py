@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from index.embedders import Embedder
-from index.indexer import IndexWriter, Progress, WriteResult
+from index.indexer import IndexWriter, Progress, WriteResult, live_manifest
+from index.manifest import FORMAT
 from ingest.chunking import ChunkSettings
 from ingest.errors import DocumentNotFoundError, EduqaError, UnsupportedFileError
 from ingest.loaders import SUPPORTED_EXTENSIONS
@@ -89,6 +90,9 @@ def build(
     documents whose files are gone are removed)."""
     files = corpus_files(settings.corpus_dir)
     refused: list[Refusal] = []
+    live = live_manifest(settings.index_dir)
+    # an index of an older on-disk format holds nothing a rebuild would not recreate
+    rebuild = rebuild or (live is not None and live.format != FORMAT)
     with _writer(settings, embedder, rebuild, progress) as writer:
         present = set()
         for i, path in enumerate(files):

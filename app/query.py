@@ -8,8 +8,8 @@ another city's plan.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
 from pypinyin import lazy_pinyin
 
@@ -32,12 +32,34 @@ _PLACE = re.compile(r"^([\u4e00-\u9fff]{1,4}?(?:市|县|区|州))")
 # Words of the question form, not of the thing asked about.
 _STOP_TEXT = """
 的 了 是 在 和 与 及 对 把 为 要 有 吗 呢 啊 哪 哪些 哪个 哪所 哪一 什么 多少 几 几所 几个 怎样 如何
-怎么 是否 目标 计划 年 今年 全年 各 各地 地方 提到 提出 这份 这个 该 其 中 个 所 名 人 项
+怎么 是否 目标 计划 年 今年 全年 各 各地 地方 提到 提出 这份 这个 该 其 中 个 所 名 人 项 达到 实现
 what how many much which who the a an of in to is was were did does do for and by
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
+# Words plans use interchangeably; a question's word is met by any of them.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "招聘": ("招录", "招考", "补充"),
+    "招录": ("招聘", "招考"),
+    "新建": ("建设", "建成", "新增"),
+    "建成": ("建设", "完成", "新建"),
+    "建设": ("新建", "建成"),
+    "完工": ("竣工", "建成", "完成"),
+    "老师": ("教师",),
+    "教师": ("老师",),
+    "比例": ("比率",),
+    "控制": ("控制在", "下降到", "降至"),
+    "资助": ("帮扶", "补助"),
+}
 # "定为什么年" / "以什么为主题": the answer is a name that ends in that category word
-_CATEGORY = re.compile(r"什么[“\"]?(年|主题|工程|行动|活动|机制|模式|理念|思路|品牌|制度)")
+_CATEGORY = re.compile(
+    r"(?:什么[“\"]?|以什么为)(年|主题|重点|抓手|工程|行动|活动|机制|模式|理念|思路|品牌|制度)"
+)
+_TARGET_WORDS = re.compile(r"目标|计划|要|将|力争|确保|拟|打算|争取|\b(?:plan|target|aim)", re.I)
+_RESULT_WORDS = re.compile(
+    r"完成了|实现了|达到了|取得|成效|成绩|已经|(?<!公)共[有计]?[^\s]{0,12}多少|获评|被评为|"
+    r"多少.{0,6}了|\b(?:achieved|completed|took part)\b",
+    re.I,
+)
 QUANTITY = re.compile(
     r"多少|几[所个人名项万次套间]?|比例|比率|百分之|how many|how much|percent|rate", re.I
 )
@@ -73,8 +95,40 @@ class QueryIntent:
     terms: tuple[str, ...]  # lexical query: content tokens (no place, year or question words)
     groups: tuple[tuple[str, ...], ...]  # what is asked about: each group is met by any member
     category: str | None  # "什么年" asks for a name ending in 年 (教师队伍建设年)
+    wants: str | None  # "target" (目标/计划/要…) or "result" (完成了/共…), as passages' kind
     is_quantity: bool
     is_english: bool
+
+
+def repair_terms(intent: QueryIntent, known: Callable[[str], bool]) -> QueryIntent:
+    """Split question words the corpus never uses into parts it does use.
+
+    jieba cuts question phrasing into odd words ("核准率要达到" → 核准/率要/达到); "率要" then
+    looks like a rare, missing concept. Its known characters ("率") stand in for it; a word
+    with no known part (a concept the corpus lacks, like 师生比) is kept, so it still counts as
+    missing.
+    """
+    if intent.is_english:
+        return intent
+    terms: list[str] = []
+    for term in intent.terms:
+        if known(term) or len(term) == 1:
+            terms.append(term)
+            continue
+        parts = [ch for ch in term if known(ch) and ch not in STOPWORDS]
+        terms.extend(parts if parts and len(parts) < len(term) else [term])
+    terms = list(dict.fromkeys(terms))
+    groups = tuple((t, *SYNONYMS.get(t, ())) for t in terms)
+    return replace(intent, terms=tuple(terms), groups=groups)
+
+
+def _wants(question: str) -> str | None:
+    """Whether a question asks what a plan set out to do or what a summary says was done."""
+    if _RESULT_WORDS.search(question):
+        return "result"
+    if _TARGET_WORDS.search(question):
+        return "target"
+    return None
 
 
 def _years(question: str) -> list[int]:
@@ -122,7 +176,7 @@ def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
         terms = tuple(
             t for t in tokenize(question) if t not in drop and not re.fullmatch(r"\d\d", t)
         )
-        groups = tuple((t,) for t in terms)
+        groups = tuple((t, *SYNONYMS.get(t, ())) for t in terms)
     category = _CATEGORY.search(question)
     return QueryIntent(
         question=question,
@@ -133,6 +187,7 @@ def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
         terms=terms,
         groups=groups,
         category=category.group(1) if category else None,
+        wants=_wants(question),
         is_quantity=QUANTITY.search(question) is not None,
         is_english=is_english,
     )

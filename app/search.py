@@ -17,7 +17,7 @@ from index.lexical import tokenize
 
 from .answer_types import asked_units, has_figure, names_category
 from .engine import Engine
-from .query import QueryIntent, analyse
+from .query import QueryIntent, analyse, repair_terms
 
 MODES = ("dense", "lexical", "hybrid")
 DENSE_WEIGHT = 0.35  # share of the dense score in hybrid mode; measured on the dev set
@@ -27,6 +27,8 @@ _RERANKED = 30  # fused candidates checked for the kind of answer asked for
 # for: a designated name ("教师队伍建设年") or a figure in the asked unit; measured on the dev set
 CATEGORY_BONUS = 0.3
 FIGURE_BONUS = 0.1
+# a passage of the other kind than asked for (a 2020 summary's result for "2020年…目标")
+KIND_PENALTY = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,7 @@ class Hit:
     title: str
     year: int | None  # the year the passage is about
     region: str | None
+    kind: str | None  # "target" (plan part), "result" (summary part) or None
     section: tuple[str, ...]
     start: int
     end: int
@@ -55,6 +58,7 @@ class Hit:
             "year": self.year,
             "region": self.region,
             "section": " › ".join(self.section),
+            "kind": self.kind,
         }
 
 
@@ -71,6 +75,7 @@ class SearchResult:
     filters: Filters
     in_scope: bool
     hits: tuple[Hit, ...]
+    weights: tuple[float, ...]  # how informative each of intent.groups is in this corpus (idf)
 
 
 def scope_filters(intent: QueryIntent, explicit: Filters) -> Filters:
@@ -123,21 +128,23 @@ def rank(
     return [(int(rows[i]), float(fused[i])) for i in order]
 
 
-def _answer_type_bonus(intent: QueryIntent, text: str) -> float:
+def _answer_type_bonus(intent: QueryIntent, text: str, kind: str | None) -> float:
     bonus = CATEGORY_BONUS if names_category(text, intent.category) else 0.0
     units = asked_units(intent.question)
     if intent.is_quantity and units and has_figure(text, units):
         bonus += FIGURE_BONUS
+    if intent.wants and kind and kind != intent.wants:
+        bonus -= KIND_PENALTY
     return bonus
 
 
 def _rerank(engine: Engine, intent: QueryIntent, ranked: list[tuple[int, float]], k: int):
     """Passages holding the kind of answer asked for move up; then the top k."""
-    if not (intent.category or intent.is_quantity) or not ranked:
+    if not (intent.category or intent.is_quantity or intent.wants) or not ranked:
         return ranked[:k]
     rows = engine.index.rows([r for r, _ in ranked])
     rescored = [
-        (r, score + _answer_type_bonus(intent, row.chunk.text))
+        (r, score + _answer_type_bonus(intent, row.chunk.text, row.chunk.kind))
         for (r, score), row in zip(ranked, rows, strict=True)
     ]
     return sorted(rescored, key=lambda x: -x[1])[:k]
@@ -151,17 +158,18 @@ def _hits(engine: Engine, ranked: list[tuple[int, float]]) -> tuple[Hit, ...]:
         c = row.chunk
         out.append(
             Hit(
-                doc.file_name,
-                doc.doc_id,
-                doc.meta.title,
-                c.year,
-                doc.meta.region,
-                c.section,
-                c.start,
-                c.end,
-                c.text,
-                score,
-            )  # fmt: skip
+                doc=doc.file_name,
+                doc_id=doc.doc_id,
+                title=doc.meta.title,
+                year=c.year,
+                region=doc.meta.region,
+                kind=c.kind,
+                section=c.section,
+                start=c.start,
+                end=c.end,
+                text=c.text,
+                score=score,
+            )
         )
     return tuple(out)
 
@@ -175,7 +183,7 @@ def search(
 ) -> SearchResult:
     """The k best passages for a question, within the scope it names (or `filters` sets)."""
     explicit = filters or Filters()
-    intent = analyse(question, engine.regions)
+    intent = repair_terms(analyse(question, engine.regions), engine.index.known)
     scope = scope_filters(intent, explicit)
     mask = engine.index.mask(scope)
     in_scope = bool(mask.any()) and not (intent.unknown_places and not explicit.regions)
@@ -184,4 +192,5 @@ def search(
         mask = engine.index.mask(explicit)
         scope = explicit
     ranked = _rerank(engine, intent, rank(engine, intent, mask, max(k, _RERANKED), mode), k)
-    return SearchResult(question, intent, scope, in_scope, _hits(engine, ranked))
+    weights = tuple(float(engine.index.idf(g).max()) for g in intent.groups)
+    return SearchResult(question, intent, scope, in_scope, _hits(engine, ranked), weights)

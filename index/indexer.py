@@ -71,11 +71,34 @@ def _fingerprint(doc: Document) -> str:
             doc.source_format,
             [doc.meta.title, doc.meta.year, list(doc.meta.years), doc.meta.region],
             [doc.meta.province, doc.meta.doc_type, doc.meta.issuer, doc.meta.published],
-            [[c.chunk_id, c.year, list(c.section)] for c in doc.chunks],
+            [[c.chunk_id, c.year, c.kind, list(c.section)] for c in doc.chunks],
         ],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _check_compatible(root: Path, manifest: Manifest, embedder_name: str | None) -> None:
+    if manifest.format != FORMAT:
+        raise IndexMismatchError(
+            root,
+            f"built by another eduqa version (index format {manifest.format}, this one reads "
+            f"{FORMAT}); rebuild it with `eduqa build --rebuild`",
+        )
+    if embedder_name is not None and manifest.embedder != embedder_name:
+        raise IndexMismatchError(
+            root,
+            f"built with embedder '{manifest.embedder}', not '{embedder_name}'; rebuild it with "
+            "`eduqa build --rebuild` or use the model it was built with",
+        )
+
+
+def live_manifest(root: Path) -> Manifest | None:
+    """The manifest of the live generation, or None when there is no index yet."""
+    generation = _live_generation(root)
+    if generation is None or not (generation / _MANIFEST).exists():
+        return None
+    return Manifest.read(generation / _MANIFEST)
 
 
 def _live_generation(root: Path) -> Path | None:
@@ -120,15 +143,8 @@ class Index:
         generation = _live_generation(root)
         if generation is None or not generation.exists():
             raise IndexMissingError(root, "no index here yet; run `eduqa build` first")
-        index = cls(root, generation)
-        if embedder_name is not None and index.manifest.embedder != embedder_name:
-            index.close()
-            raise IndexMismatchError(
-                root,
-                f"built with embedder '{index.manifest.embedder}', not '{embedder_name}'; "
-                "rebuild it with `eduqa build --rebuild` or use the model it was built with",
-            )
-        return index
+        _check_compatible(root, Manifest.read(generation / _MANIFEST), embedder_name)
+        return cls(root, generation)
 
     def close(self) -> None:
         self.store.close()
@@ -180,6 +196,14 @@ class Index:
     def lexical_scores(self, tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every row."""
         return self.lexical.scores(tokens)
+
+    def idf(self, tokens: Sequence[str]) -> np.ndarray:
+        """How rare each token is among the passages (BM25 idf)."""
+        return self.lexical.idf(tokens)
+
+    def known(self, token: str) -> bool:
+        """Whether any passage holds the token."""
+        return self.lexical.known(token)
 
     def rows(self, rows: Sequence[int]) -> list[ChunkRow]:
         return self.store.chunks(self.vids[np.asarray(rows, dtype=np.int64)].tolist())
@@ -268,12 +292,7 @@ class IndexWriter:
         start_empty = self.rebuild or live is None or not live.exists()
         if not start_empty:
             manifest = Manifest.read(live / _MANIFEST)
-            if manifest.embedder != self.embedder.name or manifest.format != FORMAT:
-                raise IndexMismatchError(
-                    self.root,
-                    f"built with embedder '{manifest.embedder}' (format {manifest.format}), not "
-                    f"'{self.embedder.name}'; rebuild it with `eduqa build --rebuild`",
-                )
+            _check_compatible(self.root, manifest, self.embedder.name)
             shutil.copytree(live, self._work)
             self._live_manifest = manifest
             self._manifest_docs = {d.file_name: d for d in manifest.documents}

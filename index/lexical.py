@@ -47,6 +47,21 @@ class LexicalIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._model.get_scores(known), dtype=np.float32)[: self.size]
 
+    def known(self, token: str) -> bool:
+        """Whether any passage holds the token."""
+        return token in self._model.vocab_dict
+
+    def idf(self, tokens: Sequence[str]) -> np.ndarray:
+        """BM25 inverse document frequency of each token (highest for an unseen token)."""
+        vocab = self._model.vocab_dict
+        indptr = self._model.scores["indptr"]
+        n = max(self.size, 1)
+        df = np.array(
+            [indptr[vocab[t] + 1] - indptr[vocab[t]] if t in vocab else 0 for t in tokens],
+            dtype=np.float64,
+        )
+        return np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+
     def save(self, directory: Path) -> None:
         self._model.save(str(directory))
 

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     end INTEGER NOT NULL,
     section TEXT NOT NULL,
     year INTEGER,
+    kind TEXT,
     tokens TEXT NOT NULL,
     embed_key TEXT NOT NULL
 );
@@ -167,8 +168,8 @@ class Store:
         vids = []
         for chunk, toks, key in zip(chunks, tokens, embed_keys, strict=True):
             cur = self._db.execute(
-                "INSERT INTO chunks (chunk_id, doc_id, ordinal, start, end, section, year, tokens,"
-                " embed_key) VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO chunks (chunk_id, doc_id, ordinal, start, end, section, year, kind,"
+                " tokens, embed_key) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
                     chunk.chunk_id,
                     chunk.doc_id,
@@ -177,6 +178,7 @@ class Store:
                     chunk.end,
                     json.dumps(list(chunk.section), ensure_ascii=False),
                     chunk.year,
+                    chunk.kind,
                     " ".join(toks),
                     key,
                 ),
@@ -204,7 +206,7 @@ class Store:
         marks = ",".join("?" * len(wanted))
         rows = self._db.execute(
             "SELECT c.vid, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.section, c.year,"
-            f" substr(d.text, c.start + 1, c.end - c.start) FROM chunks c"
+            f" substr(d.text, c.start + 1, c.end - c.start), c.kind FROM chunks c"
             f" JOIN documents d ON d.doc_id = c.doc_id WHERE c.vid IN ({marks})",
             wanted,
         ).fetchall()
@@ -220,6 +222,7 @@ class Store:
                     text=r[8],
                     section=tuple(json.loads(r[6])),
                     year=r[7],
+                    kind=r[9],
                 ),
             )
             for r in rows

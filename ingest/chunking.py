@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .outline import sections
-from .types import Chunk, Section
+from .types import Chunk, DocumentMeta, Section
 
 # A sentence ends at 。!?; (NFKC turned the full-width forms into ASCII) or a line end.
 _SENTENCE = re.compile(r"[^。!?;\n]*(?:[。!?;]+[”’\"]?|\n|$)")
@@ -85,6 +85,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_RESULT_HEADING = re.compile(r"总结|回顾|成效|成绩|进展情况|完成情况")
+_TARGET_HEADING = re.compile(r"计划|要点|安排|打算|思路|目标|任务|措施|重点")
+_RESULT_TYPES = ("工作总结",)
+
+
 def section_year(section: Section, years: tuple[int, ...], default: int | None) -> int | None:
     """The year a section is about: a heading such as "一、2019年工作总结" names it, when that
     year is one the document covers; otherwise the document's year."""
@@ -95,14 +100,27 @@ def section_year(section: Section, years: tuple[int, ...], default: int | None) 
     return default
 
 
+def section_kind(section: Section, doc_type: str | None) -> str | None:
+    """ "result" under a summary heading, "target" under a plan heading; else from the type."""
+    for heading in section.path[:2]:
+        if _RESULT_HEADING.search(heading):
+            return "result"
+        if _PART_YEAR.search(heading) and _TARGET_HEADING.search(heading):
+            return "target"
+    if doc_type in _RESULT_TYPES:
+        return "result"
+    if doc_type and "总结" not in doc_type:
+        return "target"
+    return None
+
+
 def chunk_text(
     doc_id: str,
     text: str,
-    years: tuple[int, ...],
-    year: int | None,
+    meta: DocumentMeta,
     settings: ChunkSettings,
 ) -> tuple[Chunk, ...]:
-    """Cut a cleaned text into passages with heading paths, offsets and years."""
+    """Cut a cleaned text into passages with heading paths, offsets, years and kinds."""
     chunks: list[Chunk] = []
     for section in sections(text):
         spans = _sentence_spans(text, section.start, section.end, settings.max_chars)
@@ -121,7 +139,8 @@ def chunk_text(
                     end=e,
                     text=passage,
                     section=section.path,
-                    year=section_year(section, years, year),
+                    year=section_year(section, meta.years, meta.year),
+                    kind=section_kind(section, meta.doc_type),
                 )
             )
     return tuple(chunks)

@@ -15,7 +15,7 @@ from .types import Document
 
 # Bump when cleaning, metadata or chunking change their output: indexes built by an older
 # pipeline are then re-ingested on the next build.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 def content_id(text: str) -> str:
@@ -40,7 +40,7 @@ def read_document(
     if use_sidecar:
         meta = apply_overrides(meta, read_overrides(path))
     doc_id = content_id(text)
-    chunks = chunk_text(doc_id, text, meta.years, meta.year, settings)
+    chunks = chunk_text(doc_id, text, meta, settings)
     if not chunks:
         raise EmptyDocumentError(path, "no passages found in the text")
     return Document(

@@ -58,6 +58,9 @@ class Chunk:
     text: str
     section: tuple[str, ...]
     year: int | None
+    # "result" in a summary part (what was achieved), "target" in a plan part, None when the
+    # document does not say; "2020年新增学位目标" and "2019年完成了…" look in different parts
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

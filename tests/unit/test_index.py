@@ -154,6 +154,7 @@ def test_readding_an_identical_document_is_unchanged_and_embeds_nothing(
 ) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
     calls_after_first_write = list(embedder.calls)
+    before = live_state(root)
 
     result = write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
 
@@ -161,6 +162,16 @@ def test_readding_an_identical_document_is_unchanged_and_embeds_nothing(
     assert result.added == result.replaced == ()
     assert result.embedded == 0
     assert embedder.calls == calls_after_first_write
+    assert live_state(root) == before  # nothing changed, so no new generation
+    assert list(root.glob(".tmp-*")) == []
+
+
+def test_a_first_write_creates_an_index_even_with_no_documents(root, embedder, opened) -> None:
+    write(root, embedder)
+
+    index = opened()
+    assert index.documents() == []
+    assert (root / CURRENT).read_text() == index.generation.name
 
 
 def test_a_changed_document_replaces_its_old_version(root, embedder, make_doc, opened) -> None:

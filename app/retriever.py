@@ -1,0 +1,41 @@
+"""eduqa's search as a LangChain retriever, so it plugs into LangChain chains.
+
+Each LangChain `Document` is a cited passage: `page_content` is the passage text and `metadata`
+carries the citation (doc, title, year, region, section, start, end) and the score.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from index.indexer import Filters
+
+from .search import search
+
+
+class EduqaRetriever(BaseRetriever):
+    """Hybrid eduqa search within the scope a question names (or fixed `filters`)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    engine: Any  # an app.engine.Engine (pydantic cannot build a schema for its Protocol field)
+    k: int = 10
+    mode: str = "hybrid"
+    filters: Any = Filters()  # an index.indexer.Filters
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        result = search(self.engine, query, k=self.k, filters=self.filters, mode=self.mode)
+        documents = []
+        for hit in result.hits:
+            metadata: dict[str, Any] = hit.to_dict()
+            metadata.pop("text")
+            metadata["in_scope"] = result.in_scope
+            documents.append(Document(page_content=hit.text, metadata=metadata))
+        return documents
