@@ -93,14 +93,24 @@ def _statements(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def coverage(groups: tuple[tuple[str, ...], ...], weights: tuple[float, ...], text: str) -> float:
+def coverage(
+    groups: tuple[tuple[str, ...], ...],
+    weights: tuple[float, ...],
+    text: str,
+    key: int | None = None,
+) -> float:
     """Share of the question's term weight present in a text (a group counts if any member
-    is); rare words weigh more, so missing "一本" matters more than missing "高考"."""
+    is). Rare words weigh more, and without the `key` group (the rarest word the corpus has,
+    "一本" in "高考一本上线多少人") the share stays below the answer threshold."""
     total = sum(weights)
     if not groups or total <= 0:
         return 0.0
-    present = sum(w for g, w in zip(groups, weights, strict=True) if any(t in text for t in g))
-    return present / total
+    hits = [any(t in text for t in g) for g in groups]
+    share = sum(w for w, hit in zip(weights, hits, strict=True) if hit) / total
+    if key is not None and not hits[key]:
+        # the most specific word asked about is missing: a near miss, never an answer
+        return min(share, FOUND_COVERAGE * 0.99)
+    return share
 
 
 def _figure_context(statement: str, units: tuple[str, ...]) -> list[str]:
@@ -117,7 +127,7 @@ def _figure_context(statement: str, units: tuple[str, ...]) -> list[str]:
 
 def _candidates(result: SearchResult) -> list[_Candidate]:
     intent, hits = result.intent, result.hits
-    groups, weights = intent.groups, result.weights
+    groups, weights, key = intent.groups, result.weights, result.key
     units = asked_units(intent.question)
     top = hits[0].score if hits else 1.0
     out = []
@@ -126,20 +136,25 @@ def _candidates(result: SearchResult) -> list[_Candidate]:
         path = " ".join(hit.section)
         for s, e in _statements(hit.text):
             statement = hit.text[s:e]
-            if statement.rstrip("。:;") == heading:
+            if statement.rstrip("。:;") == heading and not has_figure(statement, ()):
                 continue  # the item's heading names a topic; the answer is what follows it
-            cov = coverage(groups, weights, statement + path)
+            cov = coverage(groups, weights, statement + path, key)
             own = coverage(groups, weights, statement)
             if intent.is_quantity:
                 contexts = _figure_context(statement, units)
                 # the asked-about words must sit with the figure, not elsewhere in the sentence
-                cov = max((coverage(groups, weights, c + path) for c in contexts), default=0.0)
+                cov = max((coverage(groups, weights, c + path, key) for c in contexts), default=0.0)
             score = cov + 0.5 * own + 0.3 * (hit.score / top if top else 0) - 0.05 * rank
-            if names_category(statement, intent.category):
-                score += 0.5
+            named = names_category(statement, intent.category)
+            if named:
+                score += 0.5 * named
                 cov = max(cov, FOUND_COVERAGE)
             if intent.is_quantity:
                 score += 0.4 if has_figure(statement, units) else -0.4
+            if intent.wants and hit.kind and hit.kind != intent.wants:
+                # "2020年计划招聘" is not answered by what a 2020 summary reports, nor the reverse
+                score -= 0.5
+                cov = min(cov, FOUND_COVERAGE * 0.99)
             score -= 0.001 * (e - s)
             out.append(_Candidate(hit, rank, s, e, cov, score))
     return sorted(out, key=lambda c: -c.score)

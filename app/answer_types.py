@@ -49,13 +49,14 @@ def has_figure(text: str, units: tuple[str, ...]) -> bool:
     return any(f.endswith(u) for f in figures for u in units)
 
 
-def names_category(text: str, category: str | None) -> bool:
-    """Whether a text holds a name of the asked category: "教师队伍建设年" for 年 (not "2016年"),
-    "以“家园行动”为主题" for 主题."""
+def names_category(text: str, category: str | None) -> float:
+    """How surely a text names something of the asked category: 1 for "以“家园行动”为主题" or
+    "2016年为教师队伍建设年", 0.5 for a compound such as "“先锋先行”主题实践活动", else 0."""
     if not category:
-        return False
+        return 0.0
     if category == "年":  # a designated year, not 全年/今年/2016年
-        pattern = r"(?:为|是|的)“?[\u4e00-\u9fff]{3,}年|“[\u4e00-\u9fff]{2,}年”"
-    else:
-        pattern = rf"为{category}|[\u4e00-\u9fff”]{{2,}}{category}"
-    return re.search(pattern, text) is not None
+        designated = r"(?:为|是|的)“?[\u4e00-\u9fff]{3,}年|“[\u4e00-\u9fff]{2,}年”"
+        return 1.0 if re.search(designated, text) else 0.0
+    if re.search(rf"为{category}", text):
+        return 1.0
+    return 0.5 if re.search(rf"[\u4e00-\u9fff”]{{2,}}{category}", text) else 0.0

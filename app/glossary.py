@@ -12,6 +12,7 @@ import re
 
 # phrase → Chinese words a plan would use (any of them may occur)
 GLOSSARY: dict[str, tuple[str, ...]] = {
+    "document number": ("文号", "号"),
     "teacher-student ratio": ("师生比",),
     "student-teacher ratio": ("师生比",),
     "gross enrollment rate": ("毛入学率", "毛入园率"),

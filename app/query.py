@@ -33,11 +33,14 @@ _PLACE = re.compile(r"^([\u4e00-\u9fff]{1,4}?(?:市|县|区|州))")
 _STOP_TEXT = """
 的 了 是 在 和 与 及 对 把 为 要 有 吗 呢 啊 哪 哪些 哪个 哪所 哪一 什么 多少 几 几所 几个 怎样 如何
 怎么 是否 目标 计划 年 今年 全年 各 各地 地方 提到 提出 这份 这个 该 其 中 个 所 名 人 项 达到 实现
+实际 主要 期间 具体 一共 总共 分别 大约 大概 当年 年度 有关 相关 方面 情况 工作 等 共 了 多 少
 what how many much which who the a an of in to is was were did does do for and by
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
 # Words plans use interchangeably; a question's word is met by any of them.
 SYNONYMS: dict[str, tuple[str, ...]] = {
+    "招": ("招聘", "招录", "招考", "招生"),
+    "建": ("建设", "新建", "建成", "创建"),
     "招聘": ("招录", "招考", "补充"),
     "招录": ("招聘", "招考"),
     "新建": ("建设", "建成", "新增"),
@@ -60,6 +63,8 @@ _RESULT_WORDS = re.compile(
     r"多少.{0,6}了|\b(?:achieved|completed|took part)\b",
     re.I,
 )
+_EN_CATEGORIES = {"theme": "主题", "focus": "重点", "priority": "重点"}
+_CATEGORY_EN = re.compile(r"\bthe (theme|focus|priority)\b", re.I)
 QUANTITY = re.compile(
     r"多少|几[所个人名项万次套间]?|比例|比率|百分之|how many|how much|percent|rate", re.I
 )
@@ -158,10 +163,13 @@ def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
             place_words.extend(hit)
     provinces = [p for p in PROVINCES if p in question]
     unknown: list[str] = []
-    if not found_regions and not provinces:
-        m = _PLACE.match(question.strip())
-        if m:
-            unknown.append(m.group(1))
+    for p in provinces:  # "四川丘区县…": a description of the place, not another filter
+        described = re.search(rf"{p}省?([\u4e00-\u9fff]{{1,3}}?(?:市|县|区|州))", question)
+        if described:
+            place_words.append(described.group(1))
+    place = _PLACE.match(question.strip())
+    if place and not found_regions and not provinces:
+        unknown.append(place.group(1))
     years = _years(question)
     drop = set(STOPWORDS)
     for word in place_words + provinces + unknown:
@@ -177,7 +185,7 @@ def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
             t for t in tokenize(question) if t not in drop and not re.fullmatch(r"\d\d", t)
         )
         groups = tuple((t, *SYNONYMS.get(t, ())) for t in terms)
-    category = _CATEGORY.search(question)
+    category = _CATEGORY.search(question) or _CATEGORY_EN.search(question)
     return QueryIntent(
         question=question,
         years=tuple(years),
@@ -186,7 +194,9 @@ def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
         unknown_places=tuple(unknown),
         terms=terms,
         groups=groups,
-        category=category.group(1) if category else None,
+        category=_EN_CATEGORIES.get(category.group(1).lower(), category.group(1))
+        if category
+        else None,
         wants=_wants(question),
         is_quantity=QUANTITY.search(question) is not None,
         is_english=is_english,

@@ -76,6 +76,7 @@ class SearchResult:
     in_scope: bool
     hits: tuple[Hit, ...]
     weights: tuple[float, ...]  # how informative each of intent.groups is in this corpus (idf)
+    key: int | None  # the rarest group whose word the corpus holds: an answer must contain it
 
 
 def scope_filters(intent: QueryIntent, explicit: Filters) -> Filters:
@@ -129,7 +130,7 @@ def rank(
 
 
 def _answer_type_bonus(intent: QueryIntent, text: str, kind: str | None) -> float:
-    bonus = CATEGORY_BONUS if names_category(text, intent.category) else 0.0
+    bonus = CATEGORY_BONUS * names_category(text, intent.category)
     units = asked_units(intent.question)
     if intent.is_quantity and units and has_figure(text, units):
         bonus += FIGURE_BONUS
@@ -192,5 +193,14 @@ def search(
         mask = engine.index.mask(explicit)
         scope = explicit
     ranked = _rerank(engine, intent, rank(engine, intent, mask, max(k, _RERANKED), mode), k)
-    weights = tuple(float(engine.index.idf(g).max()) for g in intent.groups)
-    return SearchResult(question, intent, scope, in_scope, _hits(engine, ranked), weights)
+    weights, key = _term_weights(engine, intent)
+    return SearchResult(question, intent, scope, in_scope, _hits(engine, ranked), weights, key)
+
+
+def _term_weights(engine: Engine, intent: QueryIntent) -> tuple[tuple[float, ...], int | None]:
+    """idf of each asked-about group's own word (not its synonyms), and the key group."""
+    words = [g[0] for g in intent.groups]
+    weights = tuple(float(w) for w in engine.index.idf(words)) if words else ()
+    known = [i for i, w in enumerate(words) if engine.index.known(w)]
+    key = max(known, key=lambda i: weights[i]) if known else None
+    return weights, key

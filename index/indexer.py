@@ -301,6 +301,9 @@ class IndexWriter:
         else:
             self._work.mkdir()
             self._store = Store(self._work / _STORE)
+            if live is not None and (live / _STORE).exists():
+                # cache keys name the embedder, so a rebuild re-embeds only texts it never saw
+                self._store.import_cache(live / _STORE)
             self._vectors = VectorIndex.empty(self.embedder.dim)
         self._by_name = {d.file_name: d for d in self._store.documents()}
 

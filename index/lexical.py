@@ -18,8 +18,13 @@ _KEEP = re.compile(r"[\w%.]+")  # drops punctuation-only tokens; keeps "85%", "5
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased search-mode words of a text, punctuation dropped."""
-    return [t.lower() for t in rjieba.cut_for_search(text) if _KEEP.fullmatch(t)]
+    """Lower-cased search-mode words of a text, punctuation dropped.
+
+    Dictionary words only (no HMM guessing of new words): HMM joins characters differently in
+    a question than in a plan ("多少套公租房" → 套公/租房, "建设公租房" → 公/租房), and then the
+    two never share the word.
+    """
+    return [t.lower() for t in rjieba.cut_for_search(text, False) if _KEEP.fullmatch(t)]
 
 
 class LexicalIndex:

@@ -261,6 +261,17 @@ class Store:
             ],
         )
 
+    def import_cache(self, other: Path) -> None:
+        """Copy the embedding cache of another store (an older generation) into this one."""
+        self._db.execute("ATTACH DATABASE ? AS old", (str(other),))
+        try:
+            self._db.execute(
+                "INSERT OR IGNORE INTO embeddings SELECT key, vector FROM old.embeddings"
+            )
+            self._db.commit()
+        finally:
+            self._db.execute("DETACH DATABASE old")
+
     def prune_cache(self) -> None:
         """Forget vectors no passage uses any more, so the cache does not grow without bound."""
         self._db.execute("DELETE FROM embeddings WHERE key NOT IN (SELECT embed_key FROM chunks)")

@@ -9,10 +9,14 @@ import pytest
 from ingest.chunking import ChunkSettings, chunk_text
 from ingest.outline import sections
 from ingest.pipeline import read_document
-from ingest.types import Chunk, Document
+from ingest.types import Chunk, Document, DocumentMeta, Section
 from tests.conftest import SEED_CORPUS
 
 SETTINGS = ChunkSettings()
+PLAN_2020 = DocumentMeta(
+    title="", year=2020, years=(2020,), region=None, province=None, doc_type=None, issuer=None,
+    published=None,
+)  # fmt: skip
 SEEDS = sorted(p.name for p in SEED_CORPUS.iterdir() if p.suffix == ".txt")
 _SENTENCE_ENDS = "。!?;"
 _CLOSING_QUOTES = '”’"'
@@ -58,8 +62,14 @@ def ends_a_sentence(text: str, chunk: Chunk, section_end: int) -> bool:
     return not rest_of_line.strip() or not text[chunk.end : section_end].strip()
 
 
-def section_of(text: str, chunk: Chunk):
-    (holding,) = [s for s in sections(text) if s.start <= chunk.start and chunk.end <= s.end]
+@cache
+def _sections(text: str) -> tuple[Section, ...]:
+    return tuple(sections(text))
+
+
+def section_of(text: str, chunk: Chunk) -> Section:
+    """The one outline section that holds the chunk."""
+    (holding,) = [s for s in _sections(text) if s.start <= chunk.start and chunk.end <= s.end]
     return holding
 
 
@@ -303,7 +313,7 @@ OUTLINE_CASES = {
 def test_passage_gets_the_heading_path_of_its_outline(
     text: str, phrase: str, path: tuple[str, ...]
 ) -> None:
-    chunks = chunk_text("doc", text, (2020,), 2020, SETTINGS)
+    chunks = chunk_text("doc", text, PLAN_2020, SETTINGS)
 
     (holding,) = [c for c in chunks if phrase in c.text]
 
@@ -317,7 +327,7 @@ def test_passage_gets_the_heading_path_of_its_outline(
     ids=["nested", "skipped-level", "markdown", "articles"],
 )
 def test_a_bare_heading_line_is_not_a_passage_of_its_own(text: str) -> None:
-    chunks = chunk_text("doc", text, (2020,), 2020, SETTINGS)
+    chunks = chunk_text("doc", text, PLAN_2020, SETTINGS)
 
     for chunk in chunks:
         assert not chunk.section or chunk.text != chunk.section[-1]
@@ -327,7 +337,7 @@ def test_an_overlong_sentence_is_cut_at_clause_ends() -> None:
     sentence = ",".join(f"第{i}项任务全面完成并通过省级验收" for i in range(1, 40)) + "。"
     text = "一、工作目标\n" + sentence + "\n"
 
-    chunks = chunk_text("doc", text, (2020,), 2020, SETTINGS)
+    chunks = chunk_text("doc", text, PLAN_2020, SETTINGS)
 
     assert len(chunks) > 1
     assert "".join(c.text for c in chunks) == sentence  # the bare heading line is no passage
@@ -336,9 +346,9 @@ def test_an_overlong_sentence_is_cut_at_clause_ends() -> None:
 
 
 def test_same_text_and_span_give_the_same_chunk_ids() -> None:
-    first = chunk_text("doc", NESTED, (2020,), 2020, SETTINGS)
-    again = chunk_text("doc", NESTED, (2020,), 2020, SETTINGS)
-    other_doc = chunk_text("other", NESTED, (2020,), 2020, SETTINGS)
+    first = chunk_text("doc", NESTED, PLAN_2020, SETTINGS)
+    again = chunk_text("doc", NESTED, PLAN_2020, SETTINGS)
+    other_doc = chunk_text("other", NESTED, PLAN_2020, SETTINGS)
 
     assert [c.chunk_id for c in first] == [c.chunk_id for c in again]
     assert {c.chunk_id for c in first}.isdisjoint(c.chunk_id for c in other_doc)
@@ -349,7 +359,7 @@ def test_smaller_max_chars_gives_shorter_sentence_aligned_passages(max_chars: in
     settings = ChunkSettings(max_chars=max_chars, min_chars=10)
     doc = seed("004")
 
-    chunks = chunk_text(doc.doc_id, doc.text, doc.meta.years, doc.meta.year, settings)
+    chunks = chunk_text(doc.doc_id, doc.text, doc.meta, settings)
 
     for chunk in chunks:
         assert chunk.text == doc.text[chunk.start : chunk.end]
