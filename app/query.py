@@ -63,6 +63,11 @@ _RESULT_WORDS = re.compile(
     r"多少.{0,6}了|\b(?:achieved|completed|took part)\b",
     re.I,
 )
+_ACROSS = re.compile(
+    r"哪些(?:地方|县|市|区|地区|计划|文件|单位|学校)|哪几个|各地|各县|各市|"
+    r"\bwhich (?:counties|cities|regions|plans|places)\b",
+    re.I,
+)
 _EN_CATEGORIES = {"theme": "主题", "focus": "重点", "priority": "重点"}
 _CATEGORY_EN = re.compile(r"\bthe (theme|focus|priority)\b", re.I)
 QUANTITY = re.compile(
@@ -101,6 +106,7 @@ class QueryIntent:
     groups: tuple[tuple[str, ...], ...]  # what is asked about: each group is met by any member
     category: str | None  # "什么年" asks for a name ending in 年 (教师队伍建设年)
     wants: str | None  # "target" (目标/计划/要…) or "result" (完成了/共…), as passages' kind
+    across: bool  # asks across documents ("哪些地方…", "各地…"): one line per plan
     is_quantity: bool
     is_english: bool
 
@@ -198,6 +204,7 @@ def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
         if category
         else None,
         wants=_wants(question),
+        across=_ACROSS.search(question) is not None,
         is_quantity=QUANTITY.search(question) is not None,
         is_english=is_english,
     )

@@ -139,8 +139,22 @@ def _answer_type_bonus(intent: QueryIntent, text: str, kind: str | None) -> floa
     return bonus
 
 
+def _spread(engine: Engine, ranked: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+    """For a question across plans: each plan's best passage first, then the rest in order."""
+    seen: set[int] = set()
+    first, rest = [], []
+    for row, score in ranked:
+        doc = int(engine.index.row_doc[row])
+        (rest if doc in seen else first).append((row, score))
+        seen.add(doc)
+    return (first + rest)[:k]
+
+
 def _rerank(engine: Engine, intent: QueryIntent, ranked: list[tuple[int, float]], k: int):
-    """Passages holding the kind of answer asked for move up; then the top k."""
+    """Passages holding the kind of answer asked for move up; a question across plans gets
+    every plan's best passage before second passages; then the top k."""
+    if intent.across:
+        return _spread(engine, ranked, k)
     if not (intent.category or intent.is_quantity or intent.wants) or not ranked:
         return ranked[:k]
     rows = engine.index.rows([r for r, _ in ranked])

@@ -26,9 +26,8 @@ from tests.filemakers import CJK_FONT
 FORMATS = ("pdf", "docx", "gb18030")
 _EXTENSION = {"pdf": ".pdf", "docx": ".docx", "gb18030": ".txt"}
 
-# PDF layout, in pt: A4 with a 38-character measure of 小四 (12 pt) type, as Word's default
-# Chinese template sets a plan; a first-line indent of two characters, a little space between
-# paragraphs, the title centred in 小二 (18 pt) on page 1.
+# PDF layout, in pt: A4 with a 38-character measure of 小四 (12 pt) type, a first-line indent of
+# two characters and a little space between paragraphs, the title line centred in 小二 (18 pt).
 PAGE_WIDTH, PAGE_HEIGHT = A4
 BODY_SIZE = 12
 LINE_CHARS = 38  # CJK characters per full line
