@@ -94,19 +94,18 @@ def build(
     # an index of an older on-disk format holds nothing a rebuild would not recreate
     rebuild = rebuild or (live is not None and live.format != FORMAT)
     with _writer(settings, embedder, rebuild, progress) as writer:
-        present = set()
+        # documents whose files are gone leave first, so a renamed file is no duplicate
+        names = {p.name for p in files}
+        for name in writer.file_names():
+            if name not in names:
+                writer.remove(name)
         for i, path in enumerate(files):
             if on_file:
                 on_file(path.name, i, len(files))
             try:
-                doc = read_document(path, chunk_settings(settings))
-                writer.add(doc, source=path)
-                present.add(path.name)
+                writer.add(read_document(path, chunk_settings(settings)), source=path)
             except EduqaError as error:
                 refused.append(Refusal.of(error))
-        for name in writer.file_names():
-            if name not in present:
-                writer.remove(name)
         result = writer.commit()
     return CorpusReport(result, tuple(refused))
 

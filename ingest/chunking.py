@@ -46,11 +46,12 @@ def _sentence_spans(text: str, start: int, end: int, max_chars: int) -> list[tup
         if e - s <= max_chars:
             out.append((s, e))
             continue
-        piece_start = s
+        piece_start, piece_end = s, s
         for _, ce in _spans(_CLAUSE, text, s, e):
-            if ce - piece_start >= max_chars:
-                out.append((piece_start, ce))
-                piece_start = ce
+            if ce - piece_start > max_chars and piece_end > piece_start:
+                out.append((piece_start, piece_end))  # cut before the clause that crosses
+                piece_start = piece_end
+            piece_end = ce
         if piece_start < e:
             out.append((piece_start, e))
     return out
@@ -126,7 +127,7 @@ def chunk_text(
         spans = _sentence_spans(text, section.start, section.end, settings.max_chars)
         for s, e in _pack(spans, settings):
             s, e = _trim(text, s, e)
-            if e <= s or (section.path and text[s:e] == section.path[-1]):
+            if e <= s or (section.path and text[s:e].lstrip("# ") == section.path[-1]):
                 continue  # a bare heading line: it lives on in its children's paths
             passage = text[s:e]
             digest = hashlib.sha256(f"{doc_id}:{s}:{e}:{passage}".encode()).hexdigest()[:16]

@@ -86,6 +86,12 @@ _EDGE = 2  # lines at the top and at the bottom of a page where headers and page
 _RUNNING_MAX = 60  # chars: a longer line is body text, not a running header or footer
 
 _COUNTER = re.compile(r"(\d{1,4})(、|\.|\))")
+# A DOCX/Markdown heading that carries its own outline number ("## (一)…") needs no "#":
+# readers see the plan's own numbering, and the outline is found from it.
+_MARKED_HEADING = re.compile(
+    r"^#{1,6}\s+(?=[一二三四五六七八九十]{1,3}[、.]|[(][一二三四五六七八九十]{1,3}[)]"
+    r"|\d{1,2}[.、)]|[(]\d{1,2}[)]|第[一二三四五六七八九十百\d]{1,4}[章条节]|[①-⑳])"
+)
 
 
 def clean_text(raw: RawText) -> str:
@@ -101,9 +107,11 @@ def clean_text(raw: RawText) -> str:
     lines = [line for page in pages for line in _trim_blank_edges(page)]
     lines = _drop_chrome(lines)
     lines = [line if _is_dated(line) else _remove_cjk_spaces(line) for line in lines]
-    lines = _strip_line_counters(lines)
     if is_pdf:
+        # rejoin the page's wrapped lines first: a converter's counters then open lines again
         lines = _join_wrapped_lines(lines)
+    lines = _strip_line_counters(lines)
+    lines = [_MARKED_HEADING.sub("", line) for line in lines]
     return "\n".join(line for line in lines if line)
 
 
@@ -233,12 +241,17 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
 
 
 def _continues(previous: str, line: str, typical: int) -> bool:
-    return (
-        not _ends_sentence(previous)
-        and not _ITEM_START.match(line)
-        and not previous.startswith("#")
-        and _width(previous) >= 0.7 * typical  # a short line ends a paragraph or is a heading
-    )
+    """Whether `line` goes on the paragraph of `previous`.
+
+    A short line ends a paragraph (or is a heading). A sentence that ends exactly at a full
+    line usually goes on in the next line: only a paragraph's last line is short.
+    """
+    if _ITEM_START.match(line) or previous.startswith("#"):
+        return False
+    width = _width(previous)
+    if _ends_sentence(previous):
+        return width >= 0.95 * typical
+    return width >= 0.7 * typical
 
 
 def _width(line: str) -> int:
@@ -264,41 +277,50 @@ def _joiner(previous: str, line: str) -> str:
 # --- converter line counters
 
 
+def _counts_every_line(filled: list[str], numbered: list, body: dict[int, str]) -> bool:
+    """Counters on (nearly) every line, after lines that stop mid-sentence, at one width."""
+    if len(filled) - len(numbered) > max(1, len(filled) // 10):
+        return False
+    breaks = [(i, j) for (i, _), (j, _) in pairwise(numbered) if j == i + 1]
+    if not breaks or sum(not _ends_sentence(body[i]) for i, _ in breaks) < 0.6 * len(breaks):
+        return False
+    # A converter wraps at one width; only a paragraph's last line may be shorter.
+    lengths = sorted(len(body[i]) for i, _ in numbered[:-1] if not _ends_sentence(body[i]))
+    median = lengths[len(lengths) // 2] if lengths else 0
+    return median >= 20 and sum(0.8 * median <= n <= 1.2 * median for n in lengths) >= 0.8 * len(
+        lengths
+    )
+
+
 def _strip_line_counters(lines: list[str]) -> list[str]:
     """Undo a converter that numbered every line ("1、" "2、" …) and broke lines mid-word.
 
-    Real outline items ("1、加强党的政治建设。") are kept: counters are told from them by covering
-    (nearly) every line, running 1, 2, 3 … without a gap, following lines that stop mid-sentence,
-    and sitting on lines of one fixed width or continuing a broken word or figure.
+    Real outline items ("1、加强党的政治建设。") are kept: counters run 1, 2, 3 … without a gap and
+    either split words or figures at least twice ("…指导\n4、、检查") — which also finds them
+    once a PDF re-wrapped the converter's lines — or cover (nearly) every line, after lines that
+    stop mid-sentence, at one fixed width.
     """
     filled = [line for line in lines if line]
     numbered = [(i, m) for i, line in enumerate(filled) if (m := _COUNTER.match(line))]
-    if len(numbered) < 3 or len(filled) - len(numbered) > max(1, len(filled) // 10):
-        return lines
-    if len({m.group(2) for _, m in numbered}) != 1:
+    if len(numbered) < 3 or len({m.group(2) for _, m in numbered}) != 1:
         return lines
     if [int(m.group(1)) for _, m in numbered] != list(range(1, len(numbered) + 1)):
         return lines
     body = {i: filled[i][m.end() :] for i, m in numbered}
-    breaks = [(i, j) for (i, _), (j, _) in pairwise(numbered) if j == i + 1]
-    if not breaks or sum(not _ends_sentence(body[i]) for i, _ in breaks) < 0.6 * len(breaks):
+    # A counter inside a word or figure ("指导\n4、、检查", "520\n10、0人") proves a converter.
+    split_words = sum(
+        body[i][:1] in "、,.;:。，；：" or (filled[i - 1][-1:].isdigit() and body[i][:1].isdigit())
+        for i, _ in numbered
+        if i > 0
+    )
+    if split_words < 2 and not _counts_every_line(filled, numbered, body):
         return lines
-    # A converter wraps at one width; only a paragraph's last line may be shorter.
     lengths = sorted(len(body[i]) for i, _ in numbered[:-1] if not _ends_sentence(body[i]))
     median = lengths[len(lengths) // 2] if lengths else 0
-    fixed_width = median >= 20 and sum(
-        0.8 * median <= n <= 1.2 * median for n in lengths
-    ) >= 0.8 * len(lengths)
-    broken_words = any(
-        body[j][:1] in "、,.;:。，；：" or (body[i][-1:].isdigit() and body[j][:1].isdigit())
-        for i, j in breaks
-    )
-    if not (fixed_width or broken_words):
-        return lines
     result: list[str] = []
     for i, line in enumerate(filled):
         text = body.get(i, line)
-        previous = body.get(i - 1)
+        previous = body.get(i - 1, filled[i - 1] if i > 0 else None)
         paragraph_end = (
             previous is not None and _ends_sentence(previous) and len(previous) < 0.8 * median
         )

@@ -13,8 +13,8 @@ from .metadata import extract_metadata
 from .overrides import apply_overrides, read_overrides
 from .types import Document
 
-# Bump when cleaning, metadata or chunking change their output: indexes built by an older
-# pipeline are then re-ingested on the next build.
+# Bump when cleaning, metadata or chunking change their output. Recorded in the manifest; a
+# write that changes no document still publishes a generation when it differs.
 PIPELINE_VERSION = "2"
 
 

@@ -35,29 +35,8 @@ METRIC_TOLERANCE = 0.05
 # Share of passages that may differ: a PDF's wrapped lines may rejoin a little differently.
 PASSAGE_TOLERANCE = 0.1
 
-_COUNTERS_IN_PDF = (
-    "ingest/clean.py _strip_line_counters: 002's converter line counters ('1、'…'15、', one per "
-    "~870-char source line) are only recognised when they start (nearly) every line, so once a "
-    "PDF wraps those lines at 38 chars they stay in the text ('1、县教育部门…', '…从人\\n2、力资源"
-    "大县…')"
-)
-_DOCX_HEADING_MARKS = (
-    "DOCX heading paragraphs keep their Markdown marks in the cleaned text ('# 二、工作目标'), and "
-    "ingest/chunking.py chunk_text compares the bare heading line with the section path, which "
-    "has no marks, so every heading alone on its line becomes a passage of its own"
-)
-KNOWN_PROBLEMS: dict[tuple[str, str, str], str] = {
-    ("metadata", "002", "pdf"): _COUNTERS_IN_PDF
-    + ": the first line '1、县教育部门年度教育开展工作参考方案范文2023年,…' reads as an outline "
-    "item, so title falls back to the file stem '002_da9a2d427325ff29' and doc_type to None "
-    "(txt: '县教育部门年度教育开展工作参考方案', '工作方案')",
-    ("passages", "002", "pdf"): _COUNTERS_IN_PDF
-    + ": the counters become headings ('2、力资源大县向人力资源强县迈进,…'), so no passage keeps "
-    "the section path it has from the txt",
-    ("passages", "000", "docx"): _DOCX_HEADING_MARKS + " (11 of 62 passages new)",
-    ("passages", "001", "docx"): _DOCX_HEADING_MARKS + " (4 of 30 passages new)",
-    ("passages", "004", "docx"): _DOCX_HEADING_MARKS + " (6 of 29 passages new)",
-}
+# (check, seed number, format) → why that case is a known failure (none at present)
+KNOWN_PROBLEMS: dict[tuple[str, str, str], str] = {}
 
 
 def _cases(check: str) -> list:
@@ -140,8 +119,14 @@ def _rename_docs(doc: str | list[str] | None, names: dict[str, str]) -> str | li
 
 
 @pytest.fixture(scope="session")
-def mixed_corpus(tmp_path_factory: pytest.TempPathFactory, e5) -> tuple[Engine, Path]:
-    """An engine on the seeds with 000 as PDF, 003 as DOCX, 004 as GB18030, and its QA set."""
+def mixed_corpus(
+    tmp_path_factory: pytest.TempPathFactory, e5, seed_index: Settings
+) -> tuple[Engine, Path]:
+    """An engine on the seeds with 000 as PDF, 003 as DOCX, 004 as GB18030, and its QA set.
+
+    It starts from a copy of the txt seed index, as a user replacing files would: renamed
+    documents are no duplicates, and passages whose text is unchanged are not embedded again.
+    """
     base = tmp_path_factory.mktemp("mixed")
     corpus = base / "corpus"
     corpus.mkdir()
@@ -160,6 +145,7 @@ def mixed_corpus(tmp_path_factory: pytest.TempPathFactory, e5) -> tuple[Engine, 
             lines.append(json.dumps(item, ensure_ascii=False))
     qa.write_text("\n".join(lines) + "\n", encoding="utf-8")
     settings = Settings(index_dir=base / "index", corpus_dir=corpus)
+    shutil.copytree(seed_index.index_dir, settings.index_dir)
     report = build(settings, e5)
     assert not report.refused, report.refused
     engine = Engine.open(settings, e5)

@@ -253,8 +253,10 @@ ITEM = "(二)以深化教育综合改革为重点,进一步提高综合实力"
 @pytest.mark.parametrize(
     ("raw", "cleaned"),
     [
-        # A line ending a sentence ends the paragraph.
-        (f"{LINE_C}。\n{LINE_B}\n{LINE_C}", f"{LINE_C}。\n{LINE_B}{LINE_C}"),
+        # A short line ending a sentence ends the paragraph …
+        (f"{LINE_D}\n{LINE_B}\n{LINE_C}", f"{LINE_D}\n{LINE_B}{LINE_C}"),
+        # … but a sentence that ends where a full line ends usually goes on in the next line.
+        (f"{LINE_C}。\n{LINE_B}\n{LINE_C}", f"{LINE_C}。{LINE_B}{LINE_C}"),
         # The next line starts an outline item.
         (f"{LINE_B}\n{ITEM}", f"{LINE_B}\n{ITEM}"),
         (f"{LINE_B}\n3.推进教师专业发展。加强培训", f"{LINE_B}\n3.推进教师专业发展。加强培训"),
