@@ -223,9 +223,20 @@ def _print_hits(hits) -> None:
         out.print(f"   {h.text}", markup=False)
 
 
+def _results(questions, k, year, region, doc_type, mode, index, corpus):
+    """Search each question with the shared options of `search` and `ask`."""
+    engine = _engine(_settings(index, corpus))
+    filters = _filters(year, region, doc_type)
+    for q in questions:
+        yield q, search(engine, q, k=k, filters=filters, mode=_mode(mode))
+
+
+Questions = Annotated[list[str], typer.Argument(help="One or more questions.")]
+
+
 @cli.command("search")
 def search_cmd(
-    questions: Annotated[list[str], typer.Argument(help="One or more questions.")],
+    questions: Questions,
     k: KOpt = 10,
     year: YearOpt = None,
     region: RegionOpt = None,
@@ -236,9 +247,7 @@ def search_cmd(
     corpus: CorpusOpt = None,
 ) -> None:
     """The best passages for each question."""
-    engine = _engine(_settings(index, corpus))
-    for q in questions:
-        result = search(engine, q, k=k, filters=_filters(year, region, doc_type), mode=_mode(mode))
+    for q, result in _results(questions, k, year, region, doc_type, mode, index, corpus):
         if as_json:
             row = {"question": q, "hits": [h.to_dict() for h in result.hits]}
             out.print(json.dumps(row, ensure_ascii=False), markup=False)
@@ -249,7 +258,7 @@ def search_cmd(
 
 @cli.command("ask")
 def ask_cmd(
-    questions: Annotated[list[str], typer.Argument(help="One or more questions.")],
+    questions: Questions,
     k: KOpt = 10,
     year: YearOpt = None,
     region: RegionOpt = None,
@@ -260,9 +269,7 @@ def ask_cmd(
     corpus: CorpusOpt = None,
 ) -> None:
     """Answer each question with the statement that answers it and its citation."""
-    engine = _engine(_settings(index, corpus))
-    for q in questions:
-        result = search(engine, q, k=k, filters=_filters(year, region, doc_type), mode=_mode(mode))
+    for q, result in _results(questions, k, year, region, doc_type, mode, index, corpus):
         ans = answer_from(result)
         if as_json:
             out.print(json.dumps(ans.to_dict(), ensure_ascii=False), markup=False)

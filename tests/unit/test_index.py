@@ -27,33 +27,12 @@ from ingest.pipeline import read_document
 from ingest.types import Document
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder
+from tests.sample_plans import CHONGYANG, HUAIHUA, PINGJIANG
 
 SETTINGS = ChunkSettings()
 
-PINGJIANG = (
-    "平江县教育局2016年工作计划\n"
-    "一、工作目标\n"
-    "学前教育:三年学前教育毛入园率达到85%以上。\n"
-    "义务教育:九年义务教育巩固率达到98%。\n"
-    "二、主要任务\n"
-    "1.新建公办幼儿园5所,改扩建农村学校12所。\n"
-    "2.招聘新教师120人,培训教师3000人次。\n"
-)
 PINGJIANG_REVISED = PINGJIANG.replace(
     "2.招聘新教师120人,培训教师3000人次。", "2.招聘新教师150人,组织校长研修班两期。"
-)
-HUAIHUA = (
-    "湖南省怀化市教育局2019年工作总结与2020年工作计划\n"
-    "一、2019年工作总结\n"
-    "全市新建改扩建学校36所,新增学位2.1万个。\n"
-    "二、2020年工作计划\n"
-    "(一)推进教育项目建设。计划新建学校20所,新增学位1.5万个。\n"
-)
-CHONGYANG = (
-    "崇阳县2020年教育工作要点\n"
-    "一、提升教师队伍治理能力\n"
-    "1、抓好教师招聘引进。全年招聘教师200人。\n"
-    "2、加强教师培训培养。全年培训教师1500人次。\n"
 )
 
 
@@ -297,6 +276,7 @@ _CRASHING_WRITER = textwrap.dedent(
     from ingest.chunking import ChunkSettings
     from ingest.pipeline import read_document
     from tests.fakes import FakeEmbedder
+from tests.sample_plans import CHONGYANG, HUAIHUA, PINGJIANG
 
     root, source, started = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 
