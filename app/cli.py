@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -89,6 +91,20 @@ def _embedder(settings: Settings):
     return load_embedder(settings.model)
 
 
+@contextmanager
+def _file_progress() -> Iterator[corpus_ops.FileProgress]:
+    """A progress bar on stderr, advanced once per file (embedding is most of the time)."""
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("indexing", total=None)
+
+        def on_file(name: str, done: int, total: int) -> None:
+            bar.update(task, description=f"indexing {name}", completed=done, total=total)
+
+        yield on_file
+
+
 def _report(report: corpus_ops.CorpusReport) -> None:
     r = report.result
     for label, names in (("added", r.added), ("replaced", r.replaced), ("removed", r.removed)):
@@ -110,16 +126,9 @@ def build(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from an empty index.")] = False,
 ) -> None:
     """Build or bring up to date the index of the corpus directory."""
-    from rich.progress import Progress
-
     settings = _settings(index, corpus)
     embedder = _embedder(settings)
-    with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("indexing", total=None)
-
-        def on_file(name: str, done: int, total: int) -> None:
-            bar.update(task, description=f"indexing {name}", completed=done, total=total)
-
+    with _file_progress() as on_file:
         report = corpus_ops.build(settings, embedder, rebuild=rebuild, on_file=on_file)
     _report(report)
 
@@ -132,7 +141,10 @@ def add(
 ) -> None:
     """Copy files into the corpus and index them (refused files are named with the reason)."""
     settings = _settings(index, corpus)
-    _report(corpus_ops.add_files(settings, _embedder(settings), files))
+    embedder = _embedder(settings)
+    with _file_progress() as on_file:
+        report = corpus_ops.add_files(settings, embedder, files, on_file=on_file)
+    _report(report)
 
 
 @cli.command()

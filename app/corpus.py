@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from index.embedders import Embedder
-from index.indexer import IndexWriter, Progress, WriteResult, live_manifest
+from index.indexer import IndexWriter, WriteResult, live_manifest
 from index.manifest import FORMAT
 from ingest.chunking import ChunkSettings
 from ingest.errors import DocumentNotFoundError, EduqaError, UnsupportedFileError
@@ -75,15 +75,14 @@ def safe_name(name: str) -> str:
     return base or "document"
 
 
-def _writer(settings: Settings, embedder: Embedder, rebuild: bool, progress: Progress | None):
-    return IndexWriter(settings.index_dir, embedder, chunk_settings(settings), rebuild, progress)
+def _writer(settings: Settings, embedder: Embedder, rebuild: bool = False) -> IndexWriter:
+    return IndexWriter(settings.index_dir, embedder, chunk_settings(settings), rebuild)
 
 
 def build(
     settings: Settings,
     embedder: Embedder,
     rebuild: bool = False,
-    progress: Progress | None = None,
     on_file: FileProgress | None = None,
 ) -> CorpusReport:
     """Bring the index up to date with the corpus folder (only new or changed files are embedded;
@@ -93,7 +92,7 @@ def build(
     live = live_manifest(settings.index_dir)
     # an index of an older on-disk format holds nothing a rebuild would not recreate
     rebuild = rebuild or (live is not None and live.format != FORMAT)
-    with _writer(settings, embedder, rebuild, progress) as writer:
+    with _writer(settings, embedder, rebuild) as writer:
         # documents whose files are gone leave first, so a renamed file is no duplicate
         names = {p.name for p in files}
         for name in writer.file_names():
@@ -114,8 +113,8 @@ def add_files(
     settings: Settings,
     embedder: Embedder,
     paths: Sequence[Path],
-    progress: Progress | None = None,
     names: Sequence[str] | None = None,
+    on_file: FileProgress | None = None,
 ) -> CorpusReport:
     """Copy files into the corpus folder and index them; refused files are not copied.
 
@@ -127,9 +126,11 @@ def add_files(
     refused: list[Refusal] = []
     staged: list[tuple[Path, Path]] = []
     try:
-        with _writer(settings, embedder, False, progress) as writer:
+        with _writer(settings, embedder) as writer:
             for i, path in enumerate(paths):
                 name = safe_name(names[i] if names else path.name)
+                if on_file:
+                    on_file(name, i, len(paths))
                 try:
                     if Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
                         raise UnsupportedFileError(
@@ -160,7 +161,7 @@ def remove_documents(settings: Settings, embedder: Embedder, names: Sequence[str
     """Remove documents (by file name or name without extension) from the index and the corpus."""
     refused: list[Refusal] = []
     removed: list[str] = []
-    with _writer(settings, embedder, False, None) as writer:
+    with _writer(settings, embedder) as writer:
         known = writer.file_names()
         for name in names:
             match = [n for n in known if name in (n, Path(n).stem)]
@@ -186,7 +187,7 @@ def set_metadata(
     path = matches[0]
     write_overrides(path, changes)
     doc = read_document(path, chunk_settings(settings))
-    with _writer(settings, embedder, False, None) as writer:
+    with _writer(settings, embedder) as writer:
         writer.add(doc, source=path)
         writer.commit()
     return doc

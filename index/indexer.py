@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,8 +41,6 @@ CURRENT = "CURRENT"
 _STORE, _VECTORS, _LEXICAL, _MANIFEST = "store.sqlite", "vectors.faiss", "lexical", "manifest.json"
 _KEEP_GENERATIONS = 2  # the live one and the one before (a reader may still hold it)
 _LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer before giving up
-
-Progress = Callable[[str, int, int], None]  # (file name, passages embedded, passages)
 
 
 def passage_for_embedding(meta: DocumentMeta, chunk: Chunk) -> str:
@@ -242,7 +240,6 @@ class IndexWriter:
         embedder: Embedder,
         settings: ChunkSettings,
         rebuild: bool = False,
-        progress: Progress | None = None,
         lock_timeout: float = _LOCK_TIMEOUT,
     ) -> None:
         self.root = root
@@ -250,7 +247,6 @@ class IndexWriter:
         self.embedder = embedder
         self.settings = settings
         self.rebuild = rebuild
-        self.progress = progress
         self._lock = FileLock(str(root / ".lock"))
         self._work: Path | None = None
         self._live_manifest: Manifest | None = None
@@ -374,8 +370,6 @@ class IndexWriter:
             self._store.cache_vectors([k for k, _ in missing], vecs)
             cached.update({k: v for (k, _), v in zip(missing, vecs, strict=True)})
             self._embedded += len(missing)
-        if self.progress:
-            self.progress(doc.file_name, len(missing), len(keys))
         return keys, np.vstack([cached[k] for k in keys])
 
     # commit ----------------------------------------------------------------------------------
