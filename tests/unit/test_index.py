@@ -276,7 +276,6 @@ _CRASHING_WRITER = textwrap.dedent(
     from ingest.chunking import ChunkSettings
     from ingest.pipeline import read_document
     from tests.fakes import FakeEmbedder
-from tests.sample_plans import CHONGYANG, HUAIHUA, PINGJIANG
 
     root, source, started = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 
