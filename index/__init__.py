@@ -1,0 +1,14 @@
+"""Embeddings, FAISS vectors, BM25, the SQLite store and the one index writer."""
+
+from .embedders import DEFAULT_MODEL, Embedder, load_embedder
+from .indexer import Filters, Index, IndexWriter, WriteResult
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "Embedder",
+    "Filters",
+    "Index",
+    "IndexWriter",
+    "WriteResult",
+    "load_embedder",
+]
