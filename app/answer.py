@@ -66,6 +66,23 @@ class Answer:
         }
 
 
+def answer_markdown(ans: Answer, passages: int = 3) -> str:
+    """An answer with its citations as Markdown, to copy or save."""
+    lines = [f"**问题**：{ans.question}", ""]
+    if ans.found and ans.hit and ans.span:
+        h = ans.hit
+        lines += [f"**答案**：{ans.text}", ""]
+        lines += [f"> 来源：{h.title}（{h.year or '—'}，{h.region or '—'}）{' › '.join(h.section)}"]
+        lines += [f"> `{ans.span.doc}` [{ans.span.start}:{ans.span.end}]", ""]
+    else:
+        lines += ["**答案**：语料中未找到", ""]
+    lines.append("**引用段落**：")
+    for i, h in enumerate(ans.result.hits[:passages], 1):
+        where = f"{h.title}（{h.year or '—'}，{h.region or '—'}）{' › '.join(h.section)}"
+        lines += ["", f"{i}. {where} — `{h.doc}` [{h.start}:{h.end}]", f"   > {h.text}"]
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     hit: Hit

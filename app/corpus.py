@@ -18,7 +18,13 @@ from index.embedders import Embedder
 from index.indexer import IndexWriter, WriteResult, live_manifest
 from index.manifest import FORMAT
 from ingest.chunking import ChunkSettings
-from ingest.errors import DocumentNotFoundError, EduqaError, UnsupportedFileError
+from ingest.errors import (
+    DocumentNotFoundError,
+    EduqaError,
+    FileTooLargeError,
+    NameTakenError,
+    UnsupportedFileError,
+)
 from ingest.loaders import SUPPORTED_EXTENSIONS
 from ingest.overrides import SIDECAR_SUFFIX, sidecar_path, write_overrides
 from ingest.pipeline import read_document
@@ -115,11 +121,15 @@ def add_files(
     paths: Sequence[Path],
     names: Sequence[str] | None = None,
     on_file: FileProgress | None = None,
+    replace: bool = True,
+    max_bytes: int | None = None,
 ) -> CorpusReport:
     """Copy files into the corpus folder and index them; refused files are not copied.
 
     `names` gives the corpus names to use (an upload's sanitised names); by default a file keeps
-    its own name. A file with the name of an indexed document replaces it.
+    its own name. A file with the name of an indexed document replaces it, unless `replace` is
+    off (uploads): then a different file under a taken name is refused. `max_bytes` refuses
+    larger files before they are read.
     """
     corpus = settings.corpus_dir
     corpus.mkdir(parents=True, exist_ok=True)
@@ -132,13 +142,15 @@ def add_files(
                 if on_file:
                     on_file(name, i, len(paths))
                 try:
-                    if Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
-                        raise UnsupportedFileError(
-                            path,
-                            f"unsupported file type '{Path(name).suffix or name}'; "
-                            f"eduqa reads {', '.join(SUPPORTED_EXTENSIONS)}",
-                        )
+                    _check_upload(path, name, max_bytes)
                     doc = read_document(path, chunk_settings(settings), file_name=name)
+                    taken = writer.document_id(name)
+                    if not replace and taken not in (None, doc.doc_id):
+                        raise NameTakenError(
+                            name,
+                            "another document with this name is already in the corpus; "
+                            "remove it first, rename the file, or choose to replace it",
+                        )
                     writer.add(doc, source=path)
                 except EduqaError as error:
                     refused.append(Refusal.of(error))
@@ -155,6 +167,20 @@ def add_files(
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
     return CorpusReport(result, tuple(refused))
+
+
+def _check_upload(path: Path, name: str, max_bytes: int | None) -> None:
+    if Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
+        raise UnsupportedFileError(
+            name,
+            f"unsupported file type '{Path(name).suffix or name}'; "
+            f"eduqa reads {', '.join(SUPPORTED_EXTENSIONS)}",
+        )
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise FileTooLargeError(
+            name, f"file is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB"
+        )
 
 
 def remove_documents(settings: Settings, embedder: Embedder, names: Sequence[str]) -> CorpusReport:

@@ -6,6 +6,7 @@ process (an upload in the web app, `eduqa add` in a shell) without reloading the
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from index.embedders import Embedder, load_embedder
@@ -21,6 +22,7 @@ class Engine:
     embedder: Embedder
     index: Index
     regions: tuple[Region, ...] = field(default=())
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
@@ -35,14 +37,17 @@ class Engine:
         self.regions = tuple(Region(n, region_aliases(n)) for n in names)
 
     def refresh(self) -> bool:
-        """Switch to the live index generation if a writer replaced it; True when it did."""
-        if self.index.is_live():
-            return False
-        fresh = Index.open(self.settings.index_dir, self.embedder.name)
-        old, self.index = self.index, fresh
-        old.close()
-        self._load_regions()
-        return True
+        """Switch to the live index generation if a writer replaced it; True when it did.
+
+        The old view is not closed: a search in another session may still be reading it, and
+        its connections close when the last reference goes.
+        """
+        with self._lock:
+            if self.index.is_live():
+                return False
+            self.index = Index.open(self.settings.index_dir, self.embedder.name)
+            self._load_regions()
+            return True
 
     def close(self) -> None:
         self.index.close()

@@ -195,13 +195,19 @@ def search(
     k: int = 10,
     filters: Filters | None = None,
     mode: str = "hybrid",
+    question_scope: bool = True,
 ) -> SearchResult:
-    """The k best passages for a question, within the scope it names (or `filters` sets)."""
+    """The k best passages for a question, within the scope it names (or `filters` sets).
+
+    With `question_scope` off, the years and places the question names are not used as
+    filters (a user removed them); `filters` alone then set the scope.
+    """
     explicit = filters or Filters()
     intent = repair_terms(analyse(question, engine.regions), engine.index.known)
-    scope = scope_filters(intent, explicit)
+    scope = scope_filters(intent, explicit) if question_scope else explicit
     mask = engine.index.mask(scope)
-    in_scope = bool(mask.any()) and not (intent.unknown_places and not explicit.regions)
+    unknown_place = question_scope and intent.unknown_places and not explicit.regions
+    in_scope = bool(mask.any()) and not unknown_place
     if not in_scope:
         # nearest passages outside the named scope, shown but never taken as the answer
         mask = engine.index.mask(explicit)

@@ -307,6 +307,11 @@ class IndexWriter:
     def file_names(self) -> list[str]:
         return sorted(self._by_name)
 
+    def document_id(self, file_name: str) -> str | None:
+        """The content id indexed under a file name, if any."""
+        known = self._by_name.get(file_name)
+        return known.doc_id if known else None
+
     def add(self, doc: Document, source: Path | str | None = None) -> str:
         """Index one document: "added", "replaced" (same name, new content) or "unchanged".
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,19 +76,42 @@ class ChunkRow:
 
 
 class Store:
-    """Thin typed access to one SQLite file."""
+    """Thin typed access to one SQLite file.
+
+    Each thread gets its own connection: the web app serves several sessions from one open
+    index, and one SQLite connection must not run two queries at once.
+    """
 
     def __init__(self, path: Path, readonly: bool = False) -> None:
-        if readonly:
-            uri = f"file:{path}?mode=ro"
-            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        else:
-            self._db = sqlite3.connect(path, check_same_thread=False)
+        self._path = path
+        self._readonly = readonly
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        if not readonly:
             self._db.executescript(_SCHEMA)
-        self._db.execute("PRAGMA foreign_keys = ON")
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            if self._readonly:
+                uri = f"file:{self._path}?mode=ro"
+                db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            else:
+                db = sqlite3.connect(self._path, check_same_thread=False)
+            db.execute("PRAGMA foreign_keys = ON")
+            self._local.db = db
+            with self._lock:
+                self._connections.append(db)
+        return db
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            for db in self._connections:
+                db.close()
+            self._connections.clear()
+        self._local = threading.local()
 
     def commit(self) -> None:
         self._db.commit()

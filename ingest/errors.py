@@ -46,6 +46,14 @@ class DuplicateDocumentError(EduqaError):
     """The same content is already indexed under another file name."""
 
 
+class FileTooLargeError(EduqaError):
+    """An upload over the configured size limit."""
+
+
+class NameTakenError(EduqaError):
+    """Another document already has this file name (and replacing it was not asked for)."""
+
+
 class DocumentNotFoundError(EduqaError):
     """A document name that the index does not hold."""
 

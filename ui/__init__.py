@@ -1,0 +1,1 @@
+"""Streamlit pages of eduqa: thin views over the `app` library."""

@@ -1,0 +1,67 @@
+"""What every page shares: settings, the engine (loaded once per server), language, rendering."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from app.engine import Engine
+from app.search import Hit
+from app.settings import Settings, load_settings
+from ingest.errors import EduqaError, IndexMissingError
+
+from .text import TEXT
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(index_dir: str, model: str) -> Engine:
+    """One engine per index and model, shared by every session of this server (the arguments
+    are the cache key; the settings come from the environment)."""
+    return Engine.open(load_settings())
+
+
+def engine() -> Engine | None:
+    """The shared engine, switched to the newest index generation; None (and a message saying
+    what to do) when there is no index yet."""
+    current = settings()
+    try:
+        with st.spinner(t("loading")):
+            eng = _engine(str(current.index_dir), current.model)
+        eng.refresh()
+        return eng
+    except IndexMissingError:
+        st.warning(t("no_index"))
+        return None
+    except EduqaError as error:
+        st.error(str(error))
+        return None
+
+
+def forget_engine() -> None:
+    """Drop the cached engine (after a rebuild from this page)."""
+    _engine.clear()
+
+
+def t(key: str) -> str:
+    """Interface text in the chosen language (Chinese by default)."""
+    zh, en = TEXT[key]
+    return en if st.session_state.get("lang") == "English" else zh
+
+
+def marked(text: str, start: int, end: int) -> str:
+    """HTML of a text with [start:end] highlighted; everything escaped, line breaks kept."""
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    parts = (html.escape(text[:start]), html.escape(text[start:end]), html.escape(text[end:]))
+    body = f"{parts[0]}<mark>{parts[1]}</mark>{parts[2]}" if end > start else "".join(parts)
+    return body.replace("\n", "<br>")
+
+
+def source_line(hit: Hit) -> str:
+    """Title · year · region · heading path of a passage, escaped for Markdown."""
+    bits = [hit.title, str(hit.year or "—"), hit.region or "—", " › ".join(hit.section)]
+    return html.escape(" · ".join(b for b in bits if b))

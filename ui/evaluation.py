@@ -1,0 +1,7 @@
+"""Page being built in this change."""
+
+import streamlit as st
+
+
+def render() -> None:
+    st.write("…")
