@@ -29,9 +29,11 @@ install-dev: $(VENV)/.installed-dev
 build: install
 	$(BIN)/eduqa build
 
+UPLOAD_MB ?= $(or $(EDUQA_MAX_UPLOAD_MB),50)
+
 run: build
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(HOST) \
-		--server.headless true --browser.gatherUsageStats false
+		--server.headless true --browser.gatherUsageStats false --server.maxUploadSize $(UPLOAD_MB)
 
 test: install-dev
 	$(BIN)/pytest -q --durations=10
