@@ -8,7 +8,7 @@ dense score break ties and rescue paraphrases and English questions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from index.lexical import tokenize
 
 from .answer_types import asked_units, has_figure, names_category
 from .engine import Engine
-from .query import QueryIntent, analyse, repair_terms
+from .query import QueryIntent, analyse, region_aliases, repair_terms
 
 MODES = ("dense", "lexical", "hybrid")
 DENSE_WEIGHT = 0.35  # share of the dense score in hybrid mode; measured on the dev set
@@ -86,6 +86,7 @@ def scope_filters(intent: QueryIntent, explicit: Filters) -> Filters:
         regions=explicit.regions or intent.regions,
         provinces=explicit.provinces or (() if intent.regions else intent.provinces),
         doc_types=explicit.doc_types,
+        doc_ids=explicit.doc_ids,
     )
 
 
@@ -205,8 +206,12 @@ def search(
     explicit = filters or Filters()
     intent = repair_terms(analyse(question, engine.regions), engine.index.known)
     scope = scope_filters(intent, explicit) if question_scope else explicit
-    mask = engine.index.mask(scope)
     unknown_place = question_scope and intent.unknown_places and not explicit.regions
+    if unknown_place:
+        named = _documents_naming(engine, intent.unknown_places)
+        if named:  # a plan whose region the metadata missed, but whose title names the place
+            scope, unknown_place = replace(scope, doc_ids=named), False
+    mask = engine.index.mask(scope)
     in_scope = bool(mask.any()) and not unknown_place
     if not in_scope:
         # nearest passages outside the named scope, shown but never taken as the answer
@@ -215,6 +220,16 @@ def search(
     ranked = _rerank(engine, intent, rank(engine, intent, mask, max(k, _RERANKED), mode), k)
     weights, key = _term_weights(engine, intent)
     return SearchResult(question, intent, scope, in_scope, _hits(engine, ranked), weights, key)
+
+
+def _documents_naming(engine: Engine, places: tuple[str, ...]) -> tuple[str, ...]:
+    """Ids of the documents whose title or issuer names one of the places (or its stem)."""
+    names = {a for p in places for a in region_aliases(p) if not a.isascii()}
+    return tuple(
+        d.doc_id
+        for d in engine.index.documents()
+        if any(n in f"{d.meta.title} {d.meta.issuer or ''}" for n in names)
+    )
 
 
 def _term_weights(engine: Engine, intent: QueryIntent) -> tuple[tuple[float, ...], int | None]:

@@ -114,9 +114,10 @@ class Filters:
     regions: tuple[str, ...] = ()
     provinces: tuple[str, ...] = ()  # short or full names ("四川" matches "四川省")
     doc_types: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()  # one plan at a time: comparing a topic across plans
 
     def __bool__(self) -> bool:
-        return bool(self.years or self.regions or self.provinces or self.doc_types)
+        return bool(self.years or self.regions or self.provinces or self.doc_types or self.doc_ids)
 
 
 class Index:
@@ -178,7 +179,7 @@ class Index:
         if filters.years:
             keep &= np.isin(self.row_years, np.array(filters.years, dtype=np.int32))
         doc_ok = np.array(
-            [_document_passes(self._documents[i].meta, filters) for i in self._doc_order],
+            [_document_passes(i, self._documents[i].meta, filters) for i in self._doc_order],
             dtype=bool,
         )
         if len(doc_ok) and not doc_ok.all():
@@ -207,10 +208,11 @@ class Index:
         return self.store.chunks(self.vids[np.asarray(rows, dtype=np.int64)].tolist())
 
 
-def _document_passes(meta: DocumentMeta, filters: Filters) -> bool:
+def _document_passes(doc_id: str, meta: DocumentMeta, filters: Filters) -> bool:
     province = meta.province or ""
     return (
-        (not filters.regions or meta.region in filters.regions)
+        (not filters.doc_ids or doc_id in filters.doc_ids)
+        and (not filters.regions or meta.region in filters.regions)
         and (not filters.provinces or any(p and province.startswith(p) for p in filters.provinces))
         and (not filters.doc_types or meta.doc_type in filters.doc_types)
     )

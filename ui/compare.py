@@ -1,7 +1,109 @@
-"""Page being built in this change."""
+"""对比 (Compare): what each region's plans say about one topic, side by side, year by year."""
+
+from __future__ import annotations
+
+import html
+import json
 
 import streamlit as st
 
+from app.compare import Comparison, DocumentPassages, compare
+from app.engine import Engine
+from app.search import Filters
+from ingest.errors import EduqaError
+
+from .common import engine, highlight_terms, t
+
+EXAMPLES = ("学前教育毛入园率", "教师招聘", "大班额", "教育扶贫")
+PER_ROW = 3  # plans side by side: three columns still read well at 1400 px
+_TOPIC = "compare_topic"  # the input's widget key (dropped by Streamlit on another page)
+_SAVED = "compare_saved"  # the topic kept across pages
+
 
 def render() -> None:
-    st.write("…")
+    st.title(t("compare_title"))
+    st.caption(t("compare_intro"))
+    eng = engine()
+    if eng is None:
+        return
+    filters, per_doc = _sidebar(eng)
+    if _TOPIC not in st.session_state:
+        st.session_state[_TOPIC] = st.session_state.get(_SAVED, "")
+    st.caption(t("compare_examples"))
+    for column, example in zip(st.columns(len(EXAMPLES)), EXAMPLES, strict=True):
+        # before the input exists in this run, so the input may still be set
+        if column.button(example, key=f"compare_example_{example}", width="stretch"):
+            st.session_state[_TOPIC] = example
+    topic = st.text_input(t("compare_topic"), key=_TOPIC, placeholder=t("compare_placeholder"))
+    st.session_state[_SAVED] = topic
+    if not topic.strip():
+        return
+    try:
+        comparison = compare(eng, topic.strip(), per_doc=per_doc, filters=filters)
+    except EduqaError as error:
+        st.error(str(error))
+        return
+    _show(comparison)
+
+
+def _sidebar(eng: Engine) -> tuple[Filters, int]:
+    docs = eng.index.documents()
+    years = sorted({y for d in docs for y in (*d.meta.years, d.meta.year) if y})
+    regions = sorted({d.meta.region for d in docs if d.meta.region})
+    types = sorted({d.meta.doc_type for d in docs if d.meta.doc_type})
+    with st.sidebar:
+        st.subheader(t("filters"))
+        chosen_years = st.multiselect(t("filter_years"), years, key="compare_years")
+        chosen_regions = st.multiselect(t("filter_regions"), regions, key="compare_regions")
+        chosen_types = st.multiselect(t("filter_types"), types, key="compare_types")
+        per_doc = st.slider(t("compare_per_doc"), 1, 5, 2, key="compare_per_doc")
+    filters = Filters(
+        years=tuple(chosen_years), regions=tuple(chosen_regions), doc_types=tuple(chosen_types)
+    )
+    return filters, per_doc
+
+
+def _show(comparison: Comparison) -> None:
+    if not comparison.groups:
+        st.info(t("compare_none").format(topic=comparison.topic))
+        return
+    terms = [w for group in comparison.words for w in group]
+    st.caption(
+        t("compare_summary").format(
+            docs=len(comparison.documents),
+            regions=len(comparison.groups),
+            topic=comparison.topic,
+            words="、".join("/".join(group) for group in comparison.words),
+        )
+    )
+    for group in comparison.groups:
+        st.subheader(group.region or t("region_none"))
+        docs = group.documents
+        for first in range(0, len(docs), PER_ROW):
+            columns = st.columns(PER_ROW)
+            for column, doc in zip(columns, docs[first : first + PER_ROW], strict=False):
+                with column:
+                    _document(doc, terms)
+    st.download_button(
+        t("compare_download"),
+        json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1),
+        file_name=f"compare-{comparison.topic}.json",
+        mime="application/json",
+    )
+
+
+def _years(doc: DocumentPassages) -> str:
+    if len(doc.years) > 1:
+        return f"{min(doc.years)}–{max(doc.years)}"
+    return str(doc.year) if doc.year else t("year_none")
+
+
+def _document(doc: DocumentPassages, terms: list[str]) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{html.escape(doc.title)}**")
+        st.caption(" · ".join((_years(doc), doc.doc_type or t("type_none"), doc.doc)))
+        for hit in doc.hits:
+            where = " › ".join(hit.section)
+            year = f"{hit.year}" if hit.year else ""
+            st.caption(html.escape(" · ".join(p for p in (year, where) if p)))
+            st.markdown(highlight_terms(hit.text, terms), unsafe_allow_html=True)
