@@ -83,6 +83,20 @@ def answer_markdown(ans: Answer, passages: int = 3) -> str:
     return "\n".join(lines) + "\n"
 
 
+def answer_figures(ans: Answer) -> tuple[tuple[int, int], ...]:
+    """(start, end) in `ans.text` of the figures that answer a quantity question: those in the
+    unit asked for ("200人" for "多少人"), or every figure when no unit is asked; () when the
+    answer was not found or the question asks for no quantity."""
+    if not (ans.found and ans.text and ans.result.intent.is_quantity):
+        return ()
+    units = asked_units(ans.question)
+    return tuple(
+        (m.start(), m.end())
+        for m in FIGURE.finditer(ans.text)
+        if not units or any(m.group().endswith(u) for u in units)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     hit: Hit

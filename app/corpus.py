@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.embedders import Embedder
+from index.embedders import Embedder, load_embedder
 from index.indexer import IndexWriter, WriteResult, live_manifest
 from index.manifest import FORMAT
+from index.store import StoredDocument
 from ingest.chunking import ChunkSettings
 from ingest.errors import (
     DocumentNotFoundError,
@@ -54,6 +55,39 @@ class Refusal:
 class CorpusReport:
     result: WriteResult
     refused: tuple[Refusal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """The metadata values a corpus holds, sorted: what a filter can choose from."""
+
+    years: tuple[int, ...]  # every year a document covers (both years of a summary+plan)
+    regions: tuple[str, ...]
+    provinces: tuple[str, ...]
+    doc_types: tuple[str, ...]
+
+
+def facets(documents: Iterable[StoredDocument]) -> Facets:
+    """The years, regions, provinces and document types of indexed documents."""
+    metas = [d.meta for d in documents]
+    years = {y for m in metas for y in m.years} | {m.year for m in metas if m.year is not None}
+    return Facets(
+        years=tuple(sorted(years)),
+        regions=tuple(sorted({m.region for m in metas if m.region})),
+        provinces=tuple(sorted({m.province for m in metas if m.province})),
+        doc_types=tuple(sorted({m.doc_type for m in metas if m.doc_type})),
+    )
+
+
+def index_exists(settings: Settings) -> bool:
+    """Whether the index directory holds a live index (else `build` or `add_files` makes one)."""
+    return live_manifest(settings.index_dir) is not None
+
+
+def load_model(settings: Settings) -> Embedder:
+    """The embedder the settings name, for writing an index no engine has open yet (the web
+    app's first build or upload)."""
+    return load_embedder(settings.model)
 
 
 def chunk_settings(settings: Settings) -> ChunkSettings:
@@ -129,7 +163,8 @@ def add_files(
     `names` gives the corpus names to use (an upload's sanitised names); by default a file keeps
     its own name. A file with the name of an indexed document replaces it, unless `replace` is
     off (uploads): then a different file under a taken name is refused. `max_bytes` refuses
-    larger files before they are read.
+    larger files before they are read. A refusal names the file by its corpus name when `names`
+    are given, else by its path.
     """
     corpus = settings.corpus_dir
     corpus.mkdir(parents=True, exist_ok=True)
@@ -153,7 +188,8 @@ def add_files(
                         )
                     writer.add(doc, source=path)
                 except EduqaError as error:
-                    refused.append(Refusal.of(error))
+                    # an upload is named by its name, not by the temp file it was written to
+                    refused.append(Refusal(name, error.reason) if names else Refusal.of(error))
                     continue
                 target = corpus / name
                 if path.resolve() != target.resolve():

@@ -1,11 +1,23 @@
-"""问答 (Ask): a question, the answer with its highlighted source, the cited passages."""
+"""问答 (Ask): a question, the answer with its figure and source, the cited passages.
+
+The question's implied scope (years, places) shows as chips; removing one searches again
+without the question's own scope, with the remaining chips and the sidebar filters as explicit
+filters.
+"""
 
 from __future__ import annotations
 
-import streamlit as st
+import html
+import re
 
-from app.answer import answer_from
-from app.search import search
+import streamlit as st
+import streamlit.components.v1 as components
+
+from app.answer import Answer, answer_figures, answer_from, answer_markdown
+from app.corpus import Facets, facets
+from app.engine import Engine
+from app.search import Filters, Hit, SearchResult, search
+from ingest.errors import EduqaError
 
 from .common import engine, marked, source_line, t
 
@@ -13,7 +25,19 @@ EXAMPLES = (
     "崇阳县2020年教师招聘目标是多少？",
     "平江县2016年三年学前教育毛入园率要达到多少？",
     "怀化市2019年高考录取率是多少？",
+    "攸县2017年公开招聘教师多少人？",
 )
+SHOWN = 5  # passages shown at once; the rest of the top 10 sit in an expander
+PASSAGES = 10
+RECENT = 8  # questions of this session kept for a click
+DOCUMENT_HEIGHT = 600  # px of the document view in the dialog
+
+_QUESTION = "ask_question"  # the question being answered
+_INPUT = "ask_input"  # the text box (a form widget)
+_ROUND = "ask_round"  # counts questions asked, so each gets fresh scope chips
+_HISTORY = "ask_history"
+# what Markdown would read as markup inside a line (a plan's text starts with no list marker)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
 
 
 def render() -> None:
@@ -21,24 +45,217 @@ def render() -> None:
     eng = engine()
     if eng is None:
         return
-    with st.form("ask"):
-        question = st.text_input("问题", placeholder=EXAMPLES[0])
-        submitted = st.form_submit_button("提问")
-    st.caption("示例：" + " · ".join(EXAMPLES))
-    if not (submitted and question.strip()):
+    documents = eng.index.documents()
+    if not documents:
+        st.info(t("ask_no_documents"))
         return
-    result = search(eng, question.strip())
+    sidebar = _sidebar(facets(documents))
+    _question_box()
+    question = st.session_state.get(_QUESTION, "")
+    if not question:
+        _examples()
+        return
+    answer_box = st.container()  # filled after the scope chips below it are read
+    try:
+        result = _scoped_search(eng, question, sidebar)
+    except EduqaError as error:
+        st.error(str(error))
+        return
     ans = answer_from(result)
+    with answer_box:
+        _answer(ans)
+    _passages(eng, ans)
+    _export(ans)
+    with st.expander(t("ask_examples_more")):
+        _examples()
+
+
+# asking ----------------------------------------------------------------------------------------
+def _ask(question: str) -> None:
+    """Make `question` the one answered (a callback: runs before the page is drawn again)."""
+    question = question.strip()
+    if not question:
+        return
+    st.session_state[_QUESTION] = question
+    st.session_state[_INPUT] = question
+    st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
+    history = [q for q in st.session_state.get(_HISTORY, []) if q != question]
+    st.session_state[_HISTORY] = [question, *history][:RECENT]
+
+
+def _submit() -> None:
+    _ask(st.session_state.get(_INPUT, ""))
+
+
+def _question_box() -> None:
+    with st.form("ask_form", border=False, enter_to_submit=True):
+        st.text_input(t("ask_question"), key=_INPUT, placeholder=t("ask_placeholder"))
+        st.form_submit_button(t("ask_submit"), type="primary", on_click=_submit)
+
+
+def _examples() -> None:
+    st.caption(t("ask_examples"))
+    with st.container(horizontal=True):
+        for i, example in enumerate(EXAMPLES):
+            st.button(example, key=f"ask_example_{i}", on_click=_ask, args=(example,))
+
+
+def _sidebar(values: Facets) -> Filters:
+    """The sidebar's filters, and this session's recent questions."""
+    with st.sidebar:
+        st.header(t("ask_filters"), help=t("ask_filters_help"))
+        years = st.multiselect(t("ask_years"), values.years, key="ask_years")
+        regions = st.multiselect(t("ask_regions"), values.regions, key="ask_regions")
+        types = st.multiselect(t("ask_doc_types"), values.doc_types, key="ask_doc_types")
+        history = st.session_state.get(_HISTORY, [])
+        if history:
+            st.subheader(t("ask_recent"))
+            for i, question in enumerate(history):
+                key = f"ask_recent_{i}"
+                st.button(question, key=key, type="tertiary", on_click=_ask, args=(question,))
+    return Filters(years=tuple(years), regions=tuple(regions), doc_types=tuple(types))
+
+
+# the scope chips ---------------------------------------------------------------------------------
+def _implied(result: SearchResult, sidebar: Filters) -> list[tuple[str, int | str]]:
+    """The filters the question itself set: the applied scope where the sidebar sets none."""
+    if not result.in_scope:
+        return []
+    scope = result.filters
+    chips: list[tuple[str, int | str]] = []
+    if not sidebar.years:
+        chips += [("years", y) for y in scope.years]
+    if not sidebar.regions:
+        chips += [("regions", r) for r in scope.regions]
+    if not sidebar.provinces:
+        chips += [("provinces", p) for p in scope.provinces]
+    return chips
+
+
+def _scoped_search(eng: Engine, question: str, sidebar: Filters) -> SearchResult:
+    """Search in the question's scope, minus the chips the user removed."""
+    result = search(eng, question, k=PASSAGES, filters=sidebar)
+    chips = _implied(result, sidebar)
+    if not chips:
+        return result
+    kept = st.pills(
+        t("ask_scope"),
+        chips,
+        selection_mode="multi",
+        default=chips,
+        format_func=lambda chip: str(chip[1]),
+        key=f"ask_scope_{st.session_state.get(_ROUND, 0)}",
+    )
+    if len(kept) == len(chips):
+        return result
+
+    def values(field: str) -> tuple:
+        return tuple(v for f, v in kept if f == field)
+
+    explicit = Filters(
+        years=sidebar.years or values("years"),
+        regions=sidebar.regions or values("regions"),
+        provinces=sidebar.provinces or values("provinces"),
+        doc_types=sidebar.doc_types,
+    )
+    return search(eng, question, k=PASSAGES, filters=explicit, question_scope=False)
+
+
+# the answer ------------------------------------------------------------------------------------
+def _markdown_text(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _with_figures(ans: Answer) -> str:
+    """The answer as Markdown with its figures in bold."""
+    text = ans.text or ""
+    out, last = [], 0
+    for start, end in answer_figures(ans):
+        out += [_markdown_text(text[last:start]), f"**{_markdown_text(text[start:end])}**"]
+        last = end
+    out.append(_markdown_text(text[last:]))
+    return "".join(out)
+
+
+def _answer(ans: Answer) -> None:
     if ans.found and ans.hit and ans.span:
-        st.success(ans.text)
-        st.caption(source_line(ans.hit))
+        st.success(_with_figures(ans))
+        st.caption(t("ask_source") + source_line(ans.hit))
     else:
-        st.info("语料中未找到答案。以下是最接近的段落：")
-    for i, hit in enumerate(result.hits[:5], 1):
-        with st.container(border=True):
-            st.markdown(f"**{i}.** {source_line(hit)} · {hit.score:.2f}")
-            if ans.found and ans.hit == hit and ans.span:
-                body = marked(hit.text, ans.span.start - hit.start, ans.span.end - hit.start)
-            else:
-                body = marked(hit.text, 0, 0)
-            st.markdown(body, unsafe_allow_html=True)
+        st.info(t("ask_not_found"))
+    intent = ans.result.intent
+    if not ans.result.in_scope and (intent.years or intent.regions or intent.unknown_places):
+        st.caption(t("ask_out_of_scope"))
+
+
+def _passages(eng: Engine, ans: Answer) -> None:
+    hits = ans.result.hits
+    if not hits:
+        return
+    st.subheader(t("ask_passages"))
+    for i, hit in enumerate(hits[:SHOWN], 1):
+        _passage(eng, ans, i, hit)
+    rest = hits[SHOWN:PASSAGES]
+    if rest:
+        with st.expander(t("ask_more").format(n=len(rest))):
+            for i, hit in enumerate(rest, SHOWN + 1):
+                _passage(eng, ans, i, hit)
+
+
+def _answer_span(ans: Answer, hit: Hit) -> tuple[int, int]:
+    """The answer's offsets in the document when it comes from this passage, else empty."""
+    if ans.found and ans.span and ans.hit == hit:
+        return ans.span.start, ans.span.end
+    return hit.start, hit.start
+
+
+def _passage(eng: Engine, ans: Answer, i: int, hit: Hit) -> None:
+    start, end = _answer_span(ans, hit)
+    with st.container(border=True):
+        st.markdown(f"**{i}.** {source_line(hit)} · {t('ask_score')} {hit.score:.2f}")
+        body = marked(hit.text, start - hit.start, end - hit.start)
+        st.markdown(body, unsafe_allow_html=True)
+        if st.button(t("ask_show"), key=f"ask_show_{i}", type="tertiary", icon="📄"):
+            text = eng.index.document_text(hit.doc_id)
+            st.dialog(hit.title or hit.doc, width="large")(_document)(text, hit, start, end)
+
+
+def document_html(text: str, hit: Hit, start: int, end: int) -> str:
+    """A whole document as an HTML page: the passage in <span id="hit">, [start:end] in <mark>,
+    scrolled so the passage is in view. Everything from the document is escaped."""
+    start, end = max(hit.start, min(start, hit.end)), max(hit.start, min(end, hit.end))
+    parts = [
+        html.escape(text[: hit.start]),
+        '<span id="hit">',
+        html.escape(text[hit.start : start]),
+        f"<mark>{html.escape(text[start:end])}</mark>" if end > start else "",
+        html.escape(text[end : hit.end]),
+        "</span>",
+        html.escape(text[hit.end :]),
+    ]
+    style = (
+        "body{font-family:sans-serif;font-size:15px;line-height:1.8;white-space:pre-wrap;"
+        "margin:0 12px;color:#222;background:#fff}"
+        "#hit{background:#fff3c4;border-radius:3px}mark{background:#ffc933}"
+    )
+    script = "document.getElementById('hit').scrollIntoView({block:'center'});"
+    return f"<style>{style}</style><div>{''.join(parts)}</div><script>{script}</script>"
+
+
+def _document(text: str, hit: Hit, start: int, end: int) -> None:
+    st.caption(f"{source_line(hit)} · `{hit.doc}`")
+    components.html(document_html(text, hit, start, end), height=DOCUMENT_HEIGHT, scrolling=True)
+
+
+def _export(ans: Answer) -> None:
+    text = answer_markdown(ans)
+    with st.expander(t("ask_export")):
+        st.code(text, language="markdown", wrap_lines=True)
+        st.download_button(
+            t("ask_download"),
+            text,
+            file_name="eduqa-answer.md",
+            mime="text/markdown",
+            on_click="ignore",
+            icon="⬇️",
+        )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Iterable
 
 import streamlit as st
 
@@ -65,3 +67,20 @@ def source_line(hit: Hit) -> str:
     """Title · year · region · heading path of a passage, escaped for Markdown."""
     bits = [hit.title, str(hit.year or "—"), hit.region or "—", " › ".join(hit.section)]
     return html.escape(" · ".join(b for b in bits if b))
+
+
+def highlight_terms(text: str, terms: Iterable[str]) -> str:
+    """HTML of a text with every occurrence of any of the terms highlighted (longest term wins
+    where two overlap); everything escaped, line breaks kept."""
+    words = sorted({w for w in terms if w}, key=len, reverse=True)
+    spans: list[tuple[int, int]] = []
+    if words:
+        pattern = re.compile("|".join(re.escape(w) for w in words))
+        spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    out, last = [], 0
+    for start, end in spans:
+        out.append(html.escape(text[last:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out).replace("\n", "<br>")

@@ -1,0 +1,109 @@
+"""The 问答 (Ask) page on a copy of the seed index, through Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+ANSWERABLE = "崇阳县2020年教师招聘目标是多少？"
+UNANSWERABLE = "平江县2018年高考一本上线多少人？"
+
+
+@pytest.fixture(scope="module")
+def seed_copy(seed_index, tmp_path_factory):
+    """One copy of the seed index for this module: the Ask page only reads it."""
+    base = tmp_path_factory.mktemp("ask")
+    shutil.copytree(seed_index.index_dir, base / "index")
+    shutil.copytree(seed_index.corpus_dir, base / "corpus")
+    return base
+
+
+@pytest.fixture
+def app(seed_copy, monkeypatch) -> AppTest:
+    monkeypatch.setenv("EDUQA_INDEX", str(seed_copy / "index"))
+    monkeypatch.setenv("EDUQA_CORPUS", str(seed_copy / "corpus"))
+    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+
+
+def ask(app: AppTest, question: str) -> AppTest:
+    app.text_input(key="ask_input").input(question)
+    return app.button(key="FormSubmitter:ask_form-提问").click().run()
+
+
+def test_question_shows_the_answer_with_its_figure_and_a_highlighted_passage(app):
+    ask(app, ANSWERABLE)
+    assert not app.exception
+    answer = app.success[0].value
+    assert "**200人**" in answer
+    assert any(c.value.startswith("出处") and "崇阳县" in c.value for c in app.caption)
+    assert any("<mark>" in m.value and "200人" in m.value for m in app.markdown)
+
+
+def test_unanswerable_question_says_not_found_and_shows_the_nearest_passages(app):
+    ask(app, UNANSWERABLE)
+    assert not app.exception
+    assert "未找到" in app.info[0].value
+    assert not app.success
+    assert sum(m.value.startswith("**1.**") for m in app.markdown) == 1
+
+
+def test_implied_filters_show_as_chips_and_removing_one_widens_the_scope(app):
+    ask(app, "崇阳县2020年新增学位多少个？")
+    chips = app.button_group(key="ask_scope_1")
+    assert chips.value == [("years", 2020), ("regions", "崇阳县")]
+    assert "未找到" in app.info[0].value  # 崇阳县's plan names no new school places
+
+    chips.unselect(("regions", "崇阳县")).run()
+    assert not app.exception
+    assert app.button_group(key="ask_scope_1").value == [("years", 2020)]
+    assert "2.86万个" in app.success[0].value  # 怀化市's 2020 plan, now in scope
+    assert any(c.value.startswith("出处") and "怀化市" in c.value for c in app.caption)
+
+
+def test_export_holds_the_answer_and_its_citation(app):
+    ask(app, ANSWERABLE)
+    exported = app.code[0].value
+    assert "**问题**：" + ANSWERABLE in exported
+    assert "200人" in exported
+    assert "来源：崇阳县2020年教育工作要点" in exported
+    assert app.get("download_button")
+
+
+def test_an_example_button_asks_its_question(app):
+    app.button(key="ask_example_1").click().run()
+    assert not app.exception
+    assert app.text_input(key="ask_input").value == "平江县2016年三年学前教育毛入园率要达到多少？"
+    assert "**85%**" in app.success[0].value
+
+
+def test_asked_questions_are_listed_and_ask_again_on_click(app):
+    ask(app, ANSWERABLE)
+    ask(app, UNANSWERABLE)
+    assert app.sidebar.button(key="ask_recent_0").label == UNANSWERABLE
+    app.sidebar.button(key="ask_recent_1").click().run()
+    assert "200人" in app.success[0].value
+
+
+def test_show_in_document_opens_the_document_at_the_passage(app):
+    ask(app, ANSWERABLE)
+    app.button(key="ask_show_1").click().run()
+    assert not app.exception
+    frames = app.get("iframe")
+    assert frames
+    page = frames[0].proto.srcdoc
+    assert '<span id="hit">' in page and "<mark>" in page and "scrollIntoView" in page
+    assert "200人" in page.split("<mark>")[1].split("</mark>")[0]
+
+
+def test_sidebar_year_filter_scopes_the_passages(app):
+    app.sidebar.multiselect(key="ask_years").select(2019).run()
+    ask(app, "新建学校多少所？")
+    assert not app.exception
+    cited = [m.value for m in app.markdown if m.value.startswith("**1.**")]
+    assert cited and "2019" in cited[0]
