@@ -7,7 +7,7 @@ PIP := $(BIN)/pip install -c constraints.txt
 PORT ?= 8501
 HOST ?= localhost
 
-.PHONY: install install-dev run build test test-fast eval lint fmt bench
+.PHONY: install install-dev run build test test-fast eval lint fmt bench screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install-dev
 
 test-fast: install-dev
 	$(BIN)/pytest -q -m "not integration"
+
+# Full-page PNGs of every page, wide and narrow, in evals/screenshots/ (needs the system
+# Chromium: apt-get install chromium fonts-noto-cjk fonts-noto-color-emoji).
+screenshots: install-dev
+	$(BIN)/python -m tests.e2e.screenshots evals/screenshots
 
 eval: build
 	$(BIN)/eduqa eval --mode all

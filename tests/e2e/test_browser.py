@@ -1,0 +1,83 @@
+"""The web app end to end: a real `streamlit run` on the seed index, driven in Chromium.
+
+Tests run in file order: the upload test adds a document to the app's (private) index.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.evaluate import load_qa
+from tests.conftest import DEV_QA
+from tests.filemakers import make_pdf
+
+from .harness import (
+    CHROMIUM_MISSING,
+    ask,
+    chromium_path,
+    open_page,
+    run_evaluation,
+    table_rows,
+    upload,
+)
+
+# Also `integration`: the app loads the real model, so `make test-fast` leaves these out.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.integration,
+    pytest.mark.skipif(chromium_path() is None, reason=CHROMIUM_MISSING),
+]
+
+LILING_PLAN = (
+    "醴陵市2019年教育工作要点\n"
+    "一、办学条件\n"
+    "1、新建改扩建城区学校3所，新增学位2400个。\n"
+    "2、完成农村薄弱学校改造项目16个。\n"
+    "二、教师队伍\n"
+    "3、公开招聘中小学教师150名，其中农村特岗教师60名。\n"
+    "4、组织教师全员培训，培训教师4800人次。"
+)
+
+
+def test_question_without_region_is_answered_from_chongyang_plan_with_highlight(
+    page: Page, app_url: str
+):
+    open_page(page, app_url)
+    ask(page, "2020年教师招聘目标是多少")
+
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("200人")
+    expect(page.get_by_test_id("stMain")).to_contain_text("崇阳县2020年教育工作要点")
+    expect(page.locator("mark").filter(has_text="200人").first).to_be_visible()
+
+
+def test_uploaded_pdf_is_listed_and_its_figures_are_answered(page: Page, app_url: str, tmp_path):
+    pdf = make_pdf(tmp_path / "醴陵市2019年教育工作要点.pdf", [LILING_PLAN])
+
+    open_page(page, app_url, "documents")
+    upload(page, pdf)
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"已加入：{pdf.name}")
+    listed = table_rows(page.get_by_test_id("stDataFrame").first)
+    row = next((row for row in listed if row["文件"] == pdf.name), None)
+    assert row is not None, listed
+    assert row["标题"] == "醴陵市2019年教育工作要点"
+    assert (row["年份"], row["地区"]) == ("2019", "醴陵市")
+
+    open_page(page, app_url)
+    ask(page, "醴陵市2019年计划新增多少个学位？")
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("2400个")
+    expect(page.get_by_test_id("stMain")).to_contain_text("醴陵市2019年教育工作要点")
+    expect(page.locator("mark").filter(has_text="2400个").first).to_be_visible()
+
+
+def test_evaluation_of_dev_set_shows_metrics_table(page: Page, app_url: str):
+    open_page(page, app_url, "evaluation")
+    run_evaluation(page)
+
+    table = page.get_by_test_id("stDataFrame").first
+    expect(table).to_be_visible()
+    rows = table_rows(table)
+    overall = next(row for row in rows if row["题型"] == "全部")
+    assert int(overall["题数"]) == len(load_qa(DEV_QA))
+    for metric in ("recall@5", "mrr@10", "answer_accuracy", "unanswerable_accuracy"):
+        assert 0.0 <= float(overall[metric]) <= 1.0, (metric, overall)
