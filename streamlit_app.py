@@ -14,7 +14,7 @@ from ui.common import t
 st.set_page_config(page_title="eduqa", page_icon="📘", layout="wide")
 st.sidebar.radio(t("language"), ["中文", "English"], key="lang", horizontal=True)
 pages = [
-    st.Page(ask.render, title=t("page_ask"), icon="❓", url_path="ask", default=True),
+    st.Page(ask.render, title=t("page_ask"), icon="❓", default=True),
     st.Page(compare.render, title=t("page_compare"), icon="📊", url_path="compare"),
     st.Page(documents.render, title=t("page_documents"), icon="📄", url_path="documents"),
     st.Page(evaluation.render, title=t("page_evaluation"), icon="🧪", url_path="evaluation"),

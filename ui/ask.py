@@ -104,9 +104,15 @@ def _sidebar(values: Facets) -> Filters:
     """The sidebar's filters, and this session's recent questions."""
     with st.sidebar:
         st.header(t("ask_filters"), help=t("ask_filters_help"))
-        years = st.multiselect(t("ask_years"), values.years, key="ask_years")
-        regions = st.multiselect(t("ask_regions"), values.regions, key="ask_regions")
-        types = st.multiselect(t("ask_doc_types"), values.doc_types, key="ask_doc_types")
+        years = st.multiselect(
+            t("ask_years"), values.years, key="ask_years", placeholder=t("choose")
+        )
+        regions = st.multiselect(
+            t("ask_regions"), values.regions, key="ask_regions", placeholder=t("choose")
+        )
+        types = st.multiselect(
+            t("ask_doc_types"), values.doc_types, key="ask_doc_types", placeholder=t("choose")
+        )
         history = st.session_state.get(_HISTORY, [])
         if history:
             st.subheader(t("ask_recent"))

@@ -53,9 +53,15 @@ def _sidebar(eng: Engine) -> tuple[Filters, int]:
     types = sorted({d.meta.doc_type for d in docs if d.meta.doc_type})
     with st.sidebar:
         st.subheader(t("filters"))
-        chosen_years = st.multiselect(t("filter_years"), years, key="compare_years")
-        chosen_regions = st.multiselect(t("filter_regions"), regions, key="compare_regions")
-        chosen_types = st.multiselect(t("filter_types"), types, key="compare_types")
+        chosen_years = st.multiselect(
+            t("filter_years"), years, key="compare_years", placeholder=t("choose")
+        )
+        chosen_regions = st.multiselect(
+            t("filter_regions"), regions, key="compare_regions", placeholder=t("choose")
+        )
+        chosen_types = st.multiselect(
+            t("filter_types"), types, key="compare_types", placeholder=t("choose")
+        )
         per_doc = st.slider(t("compare_per_doc"), 1, 5, 2, key="compare_per_doc")
     filters = Filters(
         years=tuple(chosen_years), regions=tuple(chosen_regions), doc_types=tuple(chosen_types)
@@ -80,7 +86,7 @@ def _show(comparison: Comparison) -> None:
         st.subheader(group.region or t("region_none"))
         docs = group.documents
         for first in range(0, len(docs), PER_ROW):
-            columns = st.columns(PER_ROW)
+            columns = st.columns(min(PER_ROW, len(docs)))
             for column, doc in zip(columns, docs[first : first + PER_ROW], strict=False):
                 with column:
                     _document(doc, terms)
@@ -106,4 +112,6 @@ def _document(doc: DocumentPassages, terms: list[str]) -> None:
             where = " › ".join(hit.section)
             year = f"{hit.year}" if hit.year else ""
             st.caption(html.escape(" · ".join(p for p in (year, where) if p)))
-            st.markdown(highlight_terms(hit.text, terms), unsafe_allow_html=True)
+            # table rows of a schedule read better as one line than one cell per line
+            text = " ".join(hit.text.split())
+            st.markdown(highlight_terms(text, terms), unsafe_allow_html=True)

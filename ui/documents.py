@@ -109,7 +109,6 @@ def _table(eng: Engine) -> list[dict]:
         years = meta.years or ((meta.year,) if meta.year else ())
         rows.append(
             {
-                t("docs_file"): doc.file_name,
                 t("docs_title"): meta.title,
                 t("docs_years"): ", ".join(str(y) for y in years),
                 t("docs_region"): meta.region or "",
@@ -119,6 +118,7 @@ def _table(eng: Engine) -> list[dict]:
                 t("docs_published"): meta.published or "",
                 t("docs_passages_n"): doc.chunks,
                 t("docs_added_at"): doc.added[:16].replace("T", " "),
+                t("docs_file"): doc.file_name,
             }
         )
     return rows

@@ -105,15 +105,14 @@ def _show(reports: list[EvalReport], label: str) -> None:
             rows.append(
                 {
                     t("eval_col_mode"): t(f"mode_{report.mode}"),
-                    t("eval_col_type"): scope or t("eval_overall"),
+                    t("eval_col_type"): _type_label(scope),
                     t("eval_col_n"): int(values["questions"] or 0),
-                    **{m: values[m] for m in METRICS},
+                    **{t(f"metric_{m}"): _number(values[m]) for m in METRICS},
                 }
             )
     st.dataframe(
         rows,
         hide_index=True,
-        column_config={m: st.column_config.NumberColumn(m, format="%.3f") for m in METRICS},
     )
     payload = [r.to_dict() for r in reports]
     st.download_button(
@@ -132,6 +131,17 @@ def _show(reports: list[EvalReport], label: str) -> None:
             st.success(t("eval_none_missed"))
         for judged, kinds in missed:
             _missed(judged, kinds)
+
+
+def _type_label(scope: str) -> str:
+    if not scope:
+        return t("eval_overall")
+    return t(f"qtype_{scope}") if f"qtype_{scope}" in TEXT else scope
+
+
+def _number(value: float | None) -> str:
+    """Three decimals; "—" where a metric does not apply to the question type."""
+    return "—" if value is None else f"{value:.3f}"
 
 
 def _kinds(report: EvalReport, judged: Judged) -> list[str]:

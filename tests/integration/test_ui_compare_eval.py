@@ -96,9 +96,9 @@ def test_evaluation_shows_metrics_and_what_was_retrieved_for_a_missed_question(
     assert not at.exception
     assert not at.error
     table = at.dataframe[0].value
-    assert list(table["题型"]) == ["全部", "number"]
+    assert list(table["题型"]) == ["全部", "数值"]
     assert list(table["题数"]) == [3, 3]
-    assert table["answer_accuracy"][0] == pytest.approx(2 / 3, abs=1e-3)
+    assert table["答案准确率"][0] == "0.667"
     missed = [e.label for e in at.expander]
     assert len(missed) == 1 and missed[0].startswith("wrong-1")
     shown = [m.value for m in at.expander[0].markdown]
