@@ -206,16 +206,18 @@ def add_files(
 
 
 def _check_upload(path: Path, name: str, max_bytes: int | None) -> None:
-    if Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
+    """Refuse a file by the type of its corpus `name` or by its size, before reading it."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_EXTENSIONS:
         raise UnsupportedFileError(
-            name,
-            f"unsupported file type '{Path(name).suffix or name}'; "
+            path,
+            f"unsupported file type '{suffix or name}'; "
             f"eduqa reads {', '.join(SUPPORTED_EXTENSIONS)}",
         )
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
         raise FileTooLargeError(
-            name, f"file is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB"
+            path, f"file is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB"
         )
 
 

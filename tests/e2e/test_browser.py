@@ -79,5 +79,5 @@ def test_evaluation_of_dev_set_shows_metrics_table(page: Page, app_url: str):
     rows = table_rows(table)
     overall = next(row for row in rows if row["题型"] == "全部")
     assert int(overall["题数"]) == len(load_qa(DEV_QA))
-    for metric in ("recall@5", "mrr@10", "answer_accuracy", "unanswerable_accuracy"):
+    for metric in ("召回@5", "MRR@10", "答案准确率", "无答案准确率"):
         assert 0.0 <= float(overall[metric]) <= 1.0, (metric, overall)
