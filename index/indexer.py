@@ -133,7 +133,8 @@ class Index:
         self.lexical = LexicalIndex.load(generation / _LEXICAL, len(self.vids))
         self._documents = {d.doc_id: d for d in self.store.documents()}
         doc_order = list(self._documents)
-        self.row_doc = np.array([doc_order.index(d) for d in row_docs], dtype=np.int32)
+        position = {doc_id: i for i, doc_id in enumerate(doc_order)}
+        self.row_doc = np.array([position[d] for d in row_docs], dtype=np.int32)
         self._doc_order = doc_order
 
     @classmethod
