@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,6 +204,37 @@ def add_files(
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
     return CorpusReport(result, tuple(refused))
+
+
+def add_uploads(
+    current: Settings,
+    embedder: Embedder,
+    files: Sequence[tuple[str, bytes]],
+    replace: bool = False,
+    on_file: FileProgress | None = None,
+) -> CorpusReport:
+    """Index uploaded (name, bytes) pairs: each is written under its sanitised name to a temp
+    folder of its own (two uploads may share a name) and handed to `add_files`, which checks
+    size and type, reads the text and copies accepted files into the corpus. Nothing in an
+    upload is ever run."""
+    with tempfile.TemporaryDirectory(prefix="eduqa-upload-") as temp:
+        paths, names = [], []
+        for i, (name, data) in enumerate(files):
+            folder = Path(temp) / str(i)
+            folder.mkdir()
+            path = folder / safe_name(name)
+            path.write_bytes(data)
+            paths.append(path)
+            names.append(path.name)
+        return add_files(
+            current,
+            embedder,
+            paths,
+            names=names,
+            on_file=on_file,
+            replace=replace,
+            max_bytes=current.max_upload_mb * 2**20,
+        )
 
 
 def _check_upload(path: Path, name: str, max_bytes: int | None) -> None:

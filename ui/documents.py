@@ -6,22 +6,19 @@ and what happened is shown at the top of that run.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from app.corpus import (
     CorpusReport,
-    add_files,
+    add_uploads,
     build,
     corpus_files,
     index_exists,
     load_model,
     remove_documents,
-    safe_name,
     set_metadata,
 )
 from app.engine import Engine
@@ -145,37 +142,6 @@ def _no_index(current: Settings) -> None:
 
 
 # upload ----------------------------------------------------------------------------------------
-def upload(
-    current: Settings,
-    embedder: Embedder,
-    files: Sequence[tuple[str, bytes]],
-    replace: bool = False,
-    on_file: Progress | None = None,
-) -> CorpusReport:
-    """Index uploaded (name, bytes) pairs: each is written under its sanitised name to a temp
-    folder of its own (two uploads may share a name) and handed to `add_files`, which checks
-    size and type, reads the text and copies accepted files into the corpus. Nothing in an
-    upload is ever run."""
-    with tempfile.TemporaryDirectory(prefix="eduqa-upload-") as temp:
-        paths, names = [], []
-        for i, (name, data) in enumerate(files):
-            folder = Path(temp) / str(i)
-            folder.mkdir()
-            path = folder / safe_name(name)
-            path.write_bytes(data)
-            paths.append(path)
-            names.append(path.name)
-        return add_files(
-            current,
-            embedder,
-            paths,
-            names=names,
-            on_file=on_file,
-            replace=replace,
-            max_bytes=current.max_upload_mb * 2**20,
-        )
-
-
 @st.cache_resource(show_spinner=False)
 def _model(model: str) -> Embedder:
     """The embedder for uploads before any index exists (one per server and model; the
@@ -201,7 +167,7 @@ def _upload_form(current: Settings, eng: Engine | None) -> None:
     files = [(f.name, f.getvalue()) for f in uploads]
     try:
         embedder = eng.embedder if eng else _model(current.model)
-        report = upload(current, embedder, files, replace, on_file)
+        report = add_uploads(current, embedder, files, replace, on_file)
     except EduqaError as error:
         st.error(str(error))
         return
