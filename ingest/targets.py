@@ -1,0 +1,306 @@
+"""Quantitative statements of a plan: one `Target` row per figure, with its clause and offsets.
+
+A figure is a number with a unit ("85%", "5.2万平方米", "3-4个", "两万人次"); years, dates,
+outline numbers and names such as "十三五" or "四个六工程" carry no unit from `_UNITS` (or are
+ruled out by their context) and are skipped. Values are in base units: "万平方米" gives
+value×10000 in 平方米.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+from .types import Chunk, Document
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One figure of a plan, the clause that holds it and what it measures.
+
+    `doc_text[start:end] == text` (the clause); `figure_start`/`figure_end` point at the figure
+    itself ("85%", "5.2万平方米") in the same cleaned text.
+    """
+
+    doc_id: str
+    indicator: str  # what the figure measures, e.g. "三年学前教育毛入园率"
+    value: float  # in base units: "1.5万平方米" → 15000
+    value_max: float | None  # upper end of a range ("3-4个" → 4), else None
+    unit: str  # base unit: "%", "人", "平方米", "元" …
+    qualifier: str | None  # 以上 / 以内 / 以下 / 左右 / 不低于 / 控制在 / 达到 / 完成 / 超过 …
+    kind: str | None  # "target" (plan part), "result" (summary part) or None, from the chunk
+    year: int | None
+    section: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    figure_start: int
+    figure_end: int
+
+
+_CN_DIGITS = "零一二两三四五六七八九十百千"
+_ARABIC = r"\d+(?:\.\d+)?"
+_CHINESE = rf"[{_CN_DIGITS}]+"
+_NUMBER = rf"(?:{_ARABIC}|{_CHINESE})[万亿]?"
+# longest first so "人次" wins over "人"; 万/亿 multipliers belong to the number, not the unit
+_UNITS = (
+    "平方米",
+    "公里",
+    "人次",
+    "元",
+    "人",
+    "名",
+    "所",
+    "个",
+    "套",
+    "间",
+    "台",
+    "件",
+    "项",
+    "次",
+    "班",
+    "座",
+    "处",
+    "家",
+    "亩",
+    "册",
+    "节",
+    "起",
+    "条",
+    "年",
+    "%",
+)
+_FIGURE = re.compile(
+    rf"(?:百分之(?P<pct>{_NUMBER}))"
+    rf"|(?P<num>{_NUMBER})(?:%?\s*[-—–~～至到]\s*(?P<num2>{_NUMBER}))?"
+    rf"(?P<approx>余|多)?(?P<unit>{'|'.join(map(re.escape, _UNITS))})"
+)
+_MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
+# the figure's own suffix wins: "达到85%以上" is qualified by 以上
+_SUFFIX_QUALIFIER = re.compile(r"^(?:及以上|以上|以内|以下|左右)")
+_PREFIX_QUALIFIERS = (
+    ("控制在", "控制在"),
+    ("不低于", "不低于"),
+    ("不少于", "不少于"),
+    ("不超过", "不超过"),
+    ("超过", "超过"),
+    ("达到", "达到"),
+    ("达", "达到"),
+    ("完成", "完成"),
+)
+# words between the indicator and its figure that say nothing about what is measured
+_FILLER_TAIL = re.compile(r"(?:分别|均|都|共|累计|约|近|保持在?|稳定在|为|是)+$")
+_FILLER_HEAD = re.compile(
+    r"^(?:其中|并且?|和|及|以及|与|同时|确保|力争|争取|实现|做到|顺利|全面|积极|推进)+"
+)
+# a verb alone is no indicator: "建设1所实事项目幼儿园" measures 实事项目幼儿园 being built
+_ACTION_ONLY = re.compile(
+    r"^(?:新增|新建|改建|扩建|改扩建|建设|建成|创建|完成|开展|配备|添置|培育|培训|招录|招聘|"
+    r"引进|选送|选录|消除|维修|打造|建立|命名表彰|表彰|实现|组织|发放|募集|申创|)$"
+)
+_REPEATED_DIGITS = re.compile(r"[一二两三四五六七八九]{2}")
+# a preposition alone is no indicator: "对11所市直学校开展…" is about 市直学校
+_PREPOSITION_ONLY = re.compile(r"^(?:对|为|将|向|有|.)?$")
+_CLAUSE_BREAK = re.compile(r"[,，;；。!！?？:：\n]")
+_CONNECTOR = re.compile(r"[和及与、]")
+_POST_NOUN_END = re.compile(r"[和与、,，;；。:：\n(（]|并|确保")
+# a quantity of years only where a standard is set ("受教育年限达到9.5年以上"), not a horizon
+_YEAR_QUALIFIED = re.compile(r"^(?:以上|以下|左右|以内)")
+
+
+def extract_targets(doc: Document) -> tuple[Target, ...]:
+    """Every figure of `doc` as a `Target`, in text order, each (clause, figure) once."""
+    seen: set[tuple[int, int]] = set()
+    rows: list[Target] = []
+    for chunk in doc.chunks:
+        for row in _chunk_targets(doc.doc_id, chunk):
+            key = (row.start, row.figure_start)
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
+    rows.sort(key=lambda row: (row.figure_start, row.start))
+    return tuple(rows)
+
+
+def parse_figure(figure: str) -> tuple[float, float | None, str] | None:
+    """Value, upper value and base unit of a figure string ("5.2万平方米" → 52000, None, 平方米).
+
+    None when the string is not one whole figure.
+    """
+    match = _FIGURE.fullmatch(figure)
+    if match is None:
+        return None
+    return _values(match)
+
+
+def _values(match: re.Match[str]) -> tuple[float, float | None, str] | None:
+    if match.group("pct") is not None:
+        value = _number(match.group("pct"))
+        return None if value is None else (value, None, "%")
+    value = _number(match.group("num"))
+    if value is None:
+        return None
+    value_max = None
+    if match.group("num2") is not None:
+        value_max = _number(match.group("num2"))
+        if value_max is None or value_max <= value:
+            return None
+    return value, value_max, match.group("unit")
+
+
+def _number(token: str) -> float | None:
+    multiplier = _MULTIPLIER.get(token[-1], 1)
+    digits = token[:-1] if multiplier != 1 else token
+    if not digits:
+        return None
+    if digits[0].isdigit():
+        number = float(digits)
+    else:
+        try:
+            number = float(cn2an.cn2an(digits, "smart"))
+        except ValueError:  # "百", "千" alone or a malformed run such as "二二"
+            return None
+    return round(number * multiplier, 6)
+
+
+def _chunk_targets(doc_id: str, chunk: Chunk) -> list[Target]:
+    rows: list[Target] = []
+    text = chunk.text
+    clause_start = 0
+    for brk in [*_CLAUSE_BREAK.finditer(text), None]:
+        clause_end = brk.start() if brk else len(text)
+        rows.extend(_clause_targets(doc_id, chunk, clause_start, clause_end))
+        clause_start = brk.end() if brk else len(text)
+    return rows
+
+
+def _clause_targets(doc_id: str, chunk: Chunk, start: int, end: int) -> list[Target]:
+    text = chunk.text
+    figures = [m for m in _FIGURE.finditer(text, start, end) if _is_quantity(text, m, start)]
+    rows: list[Target] = []
+    previous_indicator = ""
+    sub_start = start
+    previous_end: int | None = None
+    for match in figures:
+        # "、" splits a clause only where it separates figures: "100%、99%以上"
+        if previous_end is not None:
+            comma = text.rfind("、", previous_end, match.start())
+            if comma != -1:
+                sub_start = comma + 1
+                previous_end = None
+        values = _values(match)
+        if values is None:
+            continue
+        value, value_max, unit = values
+        sub_end = _sub_clause_end(text, figures, match, end)
+        pre_from = sub_start if previous_end is None else previous_end
+        indicator, prefix_qualifier = _indicator(text, pre_from, match, sub_end, previous_end)
+        if not indicator:
+            indicator = previous_indicator
+        after = text[match.end() : sub_end]
+        suffix = _SUFFIX_QUALIFIER.match(after)
+        qualifier = suffix.group(0).removeprefix("及") if suffix else prefix_qualifier
+        if qualifier is None and match.group("approx"):
+            qualifier = "以上"  # "161万余人": more than the figure
+        clause_from, clause_to = _trim(text, sub_start, sub_end)
+        offset = chunk.start
+        rows.append(
+            Target(
+                doc_id=doc_id,
+                indicator=indicator,
+                value=value,
+                value_max=value_max,
+                unit=unit,
+                qualifier=qualifier,
+                kind=chunk.kind,
+                year=chunk.year,
+                section=chunk.section,
+                text=text[clause_from:clause_to],
+                start=offset + clause_from,
+                end=offset + clause_to,
+                figure_start=offset + match.start(),
+                figure_end=offset + match.end(),
+            )
+        )
+        previous_indicator = indicator
+        previous_end = match.end()
+    return rows
+
+
+def _sub_clause_end(text: str, figures: list[re.Match[str]], match: re.Match[str], end: int) -> int:
+    following = [m for m in figures if m.start() >= match.end()]
+    if following:
+        comma = text.rfind("、", match.end(), following[0].start())
+        if comma != -1:
+            return comma
+    return end
+
+
+def _is_quantity(text: str, match: re.Match[str], clause_start: int) -> bool:
+    before = text[match.start() - 1] if match.start() > 0 else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    if before == "第" or before.isdigit() or before == ".":
+        return False  # ordinals ("第32个"), the tail of a longer number
+    if match.group("unit") == "年":
+        value = _number(match.group("num") or "")
+        standard = _YEAR_QUALIFIED.match(text[match.end() :])
+        return value is not None and value < 100 and standard is not None
+    number = match.group("num") or match.group("pct") or ""
+    if number[0].isdigit() or match.group("pct") is not None:
+        return True
+    # Chinese numerals: names ("四个六工程", "“三个必须”", "三个100%") and articles ("一名")
+    # and counts of named things ("四个意识", "八项规定"): only runs worth ten or more count
+    if before in "“《" or after in "“" or after.isdigit() or after in _CN_DIGITS:
+        return False
+    if _REPEATED_DIGITS.search(number):  # "唯一一所" is "the only one", not 11
+        return False
+    value = _number(number)
+    return value is not None and value >= 10
+
+
+def _indicator(
+    text: str, pre_from: int, match: re.Match[str], sub_end: int, previous_end: int | None
+) -> tuple[str, str | None]:
+    pre = text[pre_from : match.start()].strip()
+    if previous_end is not None:  # "52所合格学校和1所…": start after the last connector
+        parts = _CONNECTOR.split(pre)
+        pre = parts[-1]
+    pre = _FILLER_HEAD.sub("", pre)
+    qualifier = None
+    changed = True
+    while changed:
+        changed = False
+        stripped = _FILLER_TAIL.sub("", pre)
+        if stripped != pre:
+            pre, changed = stripped, True
+        for word, name in _PREFIX_QUALIFIERS:
+            if pre.endswith(word) and not _ACTION_ONLY.match(pre):
+                pre, changed = pre[: -len(word)], True
+                qualifier = qualifier or name
+                break
+    if _ACTION_ONLY.match(pre) or _PREPOSITION_ONLY.match(pre):
+        if pre == "完成" and qualifier is None:
+            qualifier = "完成"
+            pre = ""
+        if _PREPOSITION_ONLY.match(pre):
+            pre = ""
+        post = _post_noun(text, match.end(), sub_end)
+        pre = f"{pre}{post}" if post else pre
+    return pre.strip(" “”\"'()（）"), qualifier
+
+
+def _post_noun(text: str, start: int, end: int) -> str:
+    rest = text[start:end]
+    rest = re.sub(r"^(?:及以上|以上|以内|以下|左右)", "", rest).removeprefix("的")
+    stop = _POST_NOUN_END.search(rest)
+    return rest[: stop.start()] if stop else rest
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
