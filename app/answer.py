@@ -156,6 +156,30 @@ def _figure_context(statement: str, units: tuple[str, ...]) -> list[str]:
     return out
 
 
+def _figure_clause(statement: str, result: SearchResult, path: str) -> tuple[int, int]:
+    """The shortest run of clauses around the figure that answers (offsets in `statement`):
+    the figure's clause, widened leftwards only while that adds asked-about words
+    ("…总录取22609人,录取率90.21%" → "录取率90.21%")."""
+    intent = result.intent
+    units = asked_units(intent.question)
+    best: tuple[float, int, int] | None = None
+    for m in FIGURE.finditer(statement):
+        if units and not any(m.group().endswith(u) for u in units):
+            continue
+        tail = re.search(r"[,，;；。]|$", statement[m.end() :])
+        end = m.end() + (tail.start() if tail else 0)
+        starts = [0] + [b.end() for b in re.finditer(r"[,，;；]", statement[: m.start()])]
+        full = coverage(intent.groups, result.weights, statement[:end] + path, result.key)
+        start = next(
+            st
+            for st in reversed(starts)
+            if coverage(intent.groups, result.weights, statement[st:end] + path, result.key) >= full
+        )
+        if best is None or full > best[0]:
+            best = (full, start, end)
+    return (best[1], best[2]) if best else (0, len(statement))
+
+
 def _candidates(result: SearchResult) -> list[_Candidate]:
     intent, hits = result.intent, result.hits
     groups, weights, key = intent.groups, result.weights, result.key
@@ -209,7 +233,11 @@ def answer_from(result: SearchResult) -> Answer:
         return Answer(result.question, False, None, None, None, result)
     best = ranked[0]
     hit = best.hit
-    s, e = _trimmed(hit.text, best.start, best.end)
+    s, e = best.start, best.end
+    if intent.is_quantity:
+        inner_start, inner_end = _figure_clause(hit.text[s:e], result, " ".join(hit.section))
+        s, e = s + inner_start, s + inner_end
+    s, e = _trimmed(hit.text, s, e)
     units = asked_units(intent.question)
     statement = hit.text[s:e]
     found = best.coverage >= FOUND_COVERAGE
