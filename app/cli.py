@@ -85,12 +85,6 @@ def _mode(mode: str) -> str:
     return mode
 
 
-def _embedder(settings: Settings):
-    from index.embedders import load_embedder
-
-    return load_embedder(settings.model)
-
-
 @contextmanager
 def _file_progress() -> Iterator[corpus_ops.FileProgress]:
     """A progress bar on stderr, advanced once per file (embedding is most of the time)."""
@@ -127,7 +121,7 @@ def build(
 ) -> None:
     """Build or bring up to date the index of the corpus directory."""
     settings = _settings(index, corpus)
-    embedder = _embedder(settings)
+    embedder = corpus_ops.load_model(settings)
     with _file_progress() as on_file:
         report = corpus_ops.build(settings, embedder, rebuild=rebuild, on_file=on_file)
     _report(report)
@@ -141,7 +135,7 @@ def add(
 ) -> None:
     """Copy files into the corpus and index them (refused files are named with the reason)."""
     settings = _settings(index, corpus)
-    embedder = _embedder(settings)
+    embedder = corpus_ops.load_model(settings)
     with _file_progress() as on_file:
         report = corpus_ops.add_files(settings, embedder, files, on_file=on_file)
     _report(report)
@@ -155,7 +149,7 @@ def remove(
 ) -> None:
     """Remove documents from the index and the corpus directory."""
     settings = _settings(index, corpus)
-    _report(corpus_ops.remove_documents(settings, _embedder(settings), docs))
+    _report(corpus_ops.remove_documents(settings, corpus_ops.load_model(settings), docs))
 
 
 @cli.command()
@@ -213,7 +207,7 @@ def meta(
         if v is not None
     }  # fmt: skip
     settings = _settings(index, corpus)
-    document = corpus_ops.set_metadata(settings, _embedder(settings), doc, changes)
+    document = corpus_ops.set_metadata(settings, corpus_ops.load_model(settings), doc, changes)
     out.print(
         json.dumps({"doc": document.file_name, **_meta_dict(document.meta)}, ensure_ascii=False)
     )

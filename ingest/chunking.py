@@ -78,7 +78,8 @@ def _pack(spans: list[tuple[int, int]], settings: ChunkSettings) -> list[tuple[i
     return packed
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the whitespace at its ends."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -126,7 +127,7 @@ def chunk_text(
     for section in sections(text):
         spans = _sentence_spans(text, section.start, section.end, settings.max_chars)
         for s, e in _pack(spans, settings):
-            s, e = _trim(text, s, e)
+            s, e = trim_span(text, s, e)
             if e <= s or (section.path and text[s:e].lstrip("# ") == section.path[-1]):
                 continue  # a bare heading line: it lives on in its children's paths
             passage = text[s:e]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import cn2an
 
+from .chunking import trim_span
 from .types import Chunk, Document
 
 
@@ -204,7 +205,7 @@ def _clause_targets(doc_id: str, chunk: Chunk, start: int, end: int) -> list[Tar
         qualifier = suffix.group(0).removeprefix("及") if suffix else prefix_qualifier
         if qualifier is None and match.group("approx"):
             qualifier = "以上"  # "161万余人": more than the figure
-        clause_from, clause_to = _trim(text, sub_start, sub_end)
+        clause_from, clause_to = trim_span(text, sub_start, sub_end)
         offset = chunk.start
         rows.append(
             Target(
@@ -296,11 +297,3 @@ def _post_noun(text: str, start: int, end: int) -> str:
     rest = re.sub(r"^(?:及以上|以上|以内|以下|左右)", "", rest).removeprefix("的")
     stop = _POST_NOUN_END.search(rest)
     return rest[: stop.start()] if stop else rest
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
