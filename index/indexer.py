@@ -12,8 +12,9 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,7 +30,8 @@ from ingest.errors import (
     IndexMissingError,
 )
 from ingest.pipeline import PIPELINE_VERSION
-from ingest.types import Chunk, Document, DocumentMeta
+from ingest.targets import indicator_key
+from ingest.types import Chunk, Document, DocumentMeta, Target
 
 from .embedders import Embedder
 from .lexical import LexicalIndex, tokenize
@@ -70,6 +72,7 @@ def _fingerprint(doc: Document) -> str:
             [doc.meta.title, doc.meta.year, list(doc.meta.years), doc.meta.region],
             [doc.meta.province, doc.meta.doc_type, doc.meta.issuer, doc.meta.published],
             [[c.chunk_id, c.year, c.kind, list(c.section)] for c in doc.chunks],
+            [[t.figure_start, t.start, t.end, t.indicator, t.value, t.value_max] for t in doc.targets],
         ],
         ensure_ascii=False,
     )
@@ -208,6 +211,30 @@ class Index:
     def rows(self, rows: Sequence[int]) -> list[ChunkRow]:
         return self.store.chunks(self.vids[np.asarray(rows, dtype=np.int64)].tolist())
 
+    # targets ---------------------------------------------------------------------------------
+    def targets(self, filters: Filters = Filters()) -> list[Target]:
+        """The targets table, restricted like passages: by the documents and the figure's year."""
+        return [
+            t
+            for t in self._targets[0]
+            if (not filters.years or t.year in filters.years)
+            and _document_passes(t.doc_id, self._documents[t.doc_id].meta, filters)
+        ]
+
+    def indicator_vectors(self) -> dict[str, np.ndarray]:
+        """Embedding of each indicator (by `indicator_key`) of the targets table."""
+        return self._targets[1]
+
+    @cached_property
+    def _targets(self) -> tuple[list[Target], dict[str, np.ndarray]]:
+        rows = self.store.targets()
+        keys = sorted({key for _, key in rows})
+        vectors = self.store.cached_vectors(keys, self.manifest.dim)
+        by_indicator = {
+            indicator_key(t.indicator): vectors[key] for t, key in rows if key in vectors
+        }
+        return [t for t, _ in rows], by_indicator
+
 
 def _document_passes(doc_id: str, meta: DocumentMeta, filters: Filters) -> bool:
     province = meta.province or ""
@@ -340,6 +367,7 @@ class IndexWriter:
         )
         tokens = [_lexical_tokens(c) for c in doc.chunks]
         vids = self._store.add_chunks(doc.chunks, tokens, keys)
+        self._store.add_targets(doc.targets, self._embed_indicators(doc))
         self._vectors.add(np.array(vids, dtype=np.int64), vecs)
         self._manifest_docs[doc.file_name] = ManifestDocument(
             doc.file_name, doc.doc_id, _fingerprint(doc), len(doc.chunks)
@@ -366,19 +394,35 @@ class IndexWriter:
         self._manifest_docs.pop(file_name, None)
 
     def _embed(self, doc: Document) -> tuple[list[str], np.ndarray]:
-        """Cache keys and vectors of a document's passages; only unseen texts are embedded."""
+        """Cache keys and vectors of a document's passages."""
         texts = [passage_for_embedding(doc.meta, c) for c in doc.chunks]
-        keys = [hashlib.sha256(f"{self.embedder.name}\n{t}".encode()).hexdigest() for t in texts]
+        keys, vectors, fresh = self._cached_embeddings(texts, "", self.embedder.embed_passages)
+        self._embedded += fresh
+        return keys, vectors
+
+    def _embed_indicators(self, doc: Document) -> list[str]:
+        """Cache keys of the document's indicators, embedded as short queries for grouping."""
+        texts = [indicator_key(t.indicator) for t in doc.targets]
+        keys, _, _ = self._cached_embeddings(texts, "indicator", self.embedder.embed_query)
+        return keys
+
+    def _cached_embeddings(
+        self, texts: list[str], role: str, encode: Callable[[list[str]], np.ndarray]
+    ) -> tuple[list[str], np.ndarray, int]:
+        """Cache keys, vectors and how many were embedded now (texts not seen before)."""
+        if not texts:
+            return [], np.zeros((0, self.embedder.dim), dtype=np.float32), 0
+        prefix = f"{self.embedder.name}\n{role}\n" if role else f"{self.embedder.name}\n"
+        keys = [hashlib.sha256(f"{prefix}{t}".encode()).hexdigest() for t in texts]
         cached = self._store.cached_vectors(keys, self.embedder.dim)
         missing = sorted(
             {k: t for k, t in zip(keys, texts, strict=True) if k not in cached}.items()
         )
         if missing:
-            vecs = self.embedder.embed_passages([t for _, t in missing])
+            vecs = encode([t for _, t in missing])
             self._store.cache_vectors([k for k, _ in missing], vecs)
             cached.update({k: v for (k, _), v in zip(missing, vecs, strict=True)})
-            self._embedded += len(missing)
-        return keys, np.vstack([cached[k] for k in keys])
+        return keys, np.vstack([cached[k] for k in keys]), len(missing)
 
     # commit ----------------------------------------------------------------------------------
     def commit(self) -> WriteResult:

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-FORMAT = 3  # on-disk layout version of an index generation
+FORMAT = 4  # on-disk layout version of an index generation
 
 
 @dataclass(frozen=True, slots=True)

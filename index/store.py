@@ -1,8 +1,9 @@
 """The document and passage store: one SQLite file per index generation.
 
 SQLite keeps the cleaned texts (what citations point into), the metadata, the passages with
-their offsets, each passage's lexical tokens (so BM25 is rebuilt without re-segmenting) and an
-embedding cache keyed by (embedder, embedded text), so a rebuild re-embeds only what changed.
+their offsets, each passage's lexical tokens (so BM25 is rebuilt without re-segmenting), the
+targets table (every figure with its clause offsets) and an embedding cache keyed by (embedder,
+embedded text), so a rebuild re-embeds only what changed; indicator vectors live there too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.types import Chunk, DocumentMeta
+from ingest.types import Chunk, DocumentMeta, Target
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -48,6 +49,24 @@ CREATE TABLE IF NOT EXISTS chunks (
     embed_key TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS targets (
+    tid INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    indicator TEXT NOT NULL,
+    value REAL NOT NULL,
+    value_max REAL,
+    unit TEXT NOT NULL,
+    qualifier TEXT,
+    kind TEXT,
+    year INTEGER,
+    section TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    figure_start INTEGER NOT NULL,
+    figure_end INTEGER NOT NULL,
+    embed_key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS targets_doc ON targets(doc_id);
 CREATE TABLE IF NOT EXISTS embeddings (
     key TEXT PRIMARY KEY,
     vector BLOB NOT NULL
@@ -149,6 +168,7 @@ class Store:
         """Delete a document and its passages; returns the removed vector ids."""
         vids = [r[0] for r in self._db.execute("SELECT vid FROM chunks WHERE doc_id=?", (doc_id,))]
         self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+        self._db.execute("DELETE FROM targets WHERE doc_id=?", (doc_id,))
         self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
         return vids
 
@@ -262,6 +282,64 @@ class Store:
         ]
         return self.chunks(vids)
 
+    # targets ---------------------------------------------------------------------------------
+    def add_targets(self, targets: Sequence[Target], embed_keys: Sequence[str]) -> None:
+        self._db.executemany(
+            "INSERT INTO targets (doc_id, indicator, value, value_max, unit, qualifier, kind, year,"
+            " section, start, end, figure_start, figure_end, embed_key)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    t.doc_id,
+                    t.indicator,
+                    t.value,
+                    t.value_max,
+                    t.unit,
+                    t.qualifier,
+                    t.kind,
+                    t.year,
+                    json.dumps(list(t.section), ensure_ascii=False),
+                    t.start,
+                    t.end,
+                    t.figure_start,
+                    t.figure_end,
+                    key,
+                )
+                for t, key in zip(targets, embed_keys, strict=True)
+            ],
+        )
+
+    def targets(self) -> list[tuple[Target, str]]:
+        """Every target with its indicator's embedding-cache key, in document and text order."""
+        rows = self._db.execute(
+            "SELECT t.doc_id, t.indicator, t.value, t.value_max, t.unit, t.qualifier, t.kind,"
+            " t.year, t.section, substr(d.text, t.start + 1, t.end - t.start), t.start, t.end,"
+            " t.figure_start, t.figure_end, t.embed_key FROM targets t"
+            " JOIN documents d ON d.doc_id = t.doc_id ORDER BY d.file_name, t.figure_start"
+        )
+        return [
+            (
+                Target(
+                    doc_id=r[0],
+                    indicator=r[1],
+                    value=r[2],
+                    value_max=r[3],
+                    unit=r[4],
+                    qualifier=r[5],
+                    kind=r[6],
+                    year=r[7],
+                    section=tuple(json.loads(r[8])),
+                    text=r[9],
+                    start=r[10],
+                    end=r[11],
+                    figure_start=r[12],
+                    figure_end=r[13],
+                ),
+                r[14],
+            )
+            for r in rows
+        ]
+
     # embedding cache -------------------------------------------------------------------------
     def cached_vectors(self, keys: Sequence[str], dim: int) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
@@ -298,4 +376,7 @@ class Store:
 
     def prune_cache(self) -> None:
         """Forget vectors no passage uses any more, so the cache does not grow without bound."""
-        self._db.execute("DELETE FROM embeddings WHERE key NOT IN (SELECT embed_key FROM chunks)")
+        self._db.execute(
+            "DELETE FROM embeddings WHERE key NOT IN"
+            " (SELECT embed_key FROM chunks UNION SELECT embed_key FROM targets)"
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from .chunking import ChunkSettings, chunk_text
@@ -11,11 +12,12 @@ from .errors import EmptyDocumentError
 from .loaders import load_file
 from .metadata import extract_metadata
 from .overrides import apply_overrides, read_overrides
+from .targets import extract_targets
 from .types import Document
 
 # Bump when cleaning, metadata or chunking change their output. Recorded in the manifest; a
 # write that changes no document still publishes a generation when it differs.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 
 def content_id(text: str) -> str:
@@ -43,7 +45,7 @@ def read_document(
     chunks = chunk_text(doc_id, text, meta, settings)
     if not chunks:
         raise EmptyDocumentError(path, "no passages found in the text")
-    return Document(
+    doc = Document(
         doc_id=doc_id,
         file_name=name,
         text=text,
@@ -51,3 +53,4 @@ def read_document(
         source_format=raw.source_format,
         chunks=chunks,
     )
+    return replace(doc, targets=extract_targets(doc))

@@ -9,37 +9,12 @@ value×10000 in 平方米.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 
 import cn2an
 
 from .chunking import trim_span
-from .types import Chunk, Document
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """One figure of a plan, the clause that holds it and what it measures.
-
-    `doc_text[start:end] == text` (the clause); `figure_start`/`figure_end` point at the figure
-    itself ("85%", "5.2万平方米") in the same cleaned text.
-    """
-
-    doc_id: str
-    indicator: str  # what the figure measures, e.g. "三年学前教育毛入园率"
-    value: float  # in base units: "1.5万平方米" → 15000
-    value_max: float | None  # upper end of a range ("3-4个" → 4), else None
-    unit: str  # base unit: "%", "人", "平方米", "元" …
-    qualifier: str | None  # 以上 / 以内 / 以下 / 左右 / 不低于 / 控制在 / 达到 / 完成 / 超过 …
-    kind: str | None  # "target" (plan part), "result" (summary part) or None, from the chunk
-    year: int | None
-    section: tuple[str, ...]
-    text: str
-    start: int
-    end: int
-    figure_start: int
-    figure_end: int
-
+from .types import Chunk, Document, Target
 
 _CN_DIGITS = "零一二两三四五六七八九十百千"
 _ARABIC = r"\d+(?:\.\d+)?"
@@ -81,6 +56,7 @@ _FIGURE = re.compile(
 _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 # the figure's own suffix wins: "达到85%以上" is qualified by 以上
 _SUFFIX_QUALIFIER = re.compile(r"^(?:及以上|以上|以内|以下|左右)")
+_SHARED_SUFFIXES = ("以上", "以内", "以下", "左右")
 _PREFIX_QUALIFIERS = (
     ("控制在", "控制在"),
     ("不低于", "不低于"),
@@ -101,14 +77,40 @@ _ACTION_ONLY = re.compile(
     r"^(?:新增|新建|改建|扩建|改扩建|建设|建成|创建|完成|开展|配备|添置|培育|培训|招录|招聘|"
     r"引进|选送|选录|消除|维修|打造|建立|命名表彰|表彰|实现|组织|发放|募集|申创|)$"
 )
+_ACTION_WORDS = (
+    r"新增|新建|改建|扩建|改扩建|建设|建成|创建|创办|完成|开展|配备|添置|培育|培训|招录|招聘|引进|"
+    r"选送|选录|消除|维修|打造|建立|表彰|组织|发放|募集|申创|核实|排查|督促指导|指导|约谈|资助|"
+    r"评选|认定|遴选|录用|改造|开工|化解|查处|接收|帮扶|举办|争创|创成|评为|命名"
+)
+_ACTION = re.compile(_ACTION_WORDS)
+_ENDS_WITH_ACTION = re.compile(rf"(?:{_ACTION_WORDS})$")
+_NOMINAL = re.compile(r"(?:率|数|量|度|面积|比例)$")
+_LEADING_PREPOSITION = re.compile(r"^(?:对|为|将|向|把|给|让)")
+_LONG_INDICATOR = 12  # characters; longer ones are usually a whole clause, not a measure
 _REPEATED_DIGITS = re.compile(r"[一二两三四五六七八九]{2}")
 # a preposition alone is no indicator: "对11所市直学校开展…" is about 市直学校
 _PREPOSITION_ONLY = re.compile(r"^(?:对|为|将|向|有|.)?$")
 _CLAUSE_BREAK = re.compile(r"[,，;；。!！?？:：\n]")
 _CONNECTOR = re.compile(r"[和及与、]")
-_POST_NOUN_END = re.compile(r"[和与、,，;；。:：\n(（]|并|确保")
+_POST_NOUN_END = re.compile(r"[和与、,，;；。:：\n(（\d]|并|确保|已|全部|均|进行|给予|投入|按期|参加|参与")
 # a quantity of years only where a standard is set ("受教育年限达到9.5年以上"), not a horizon
 _YEAR_QUALIFIED = re.compile(r"^(?:以上|以下|左右|以内)")
+
+
+_SCOPE_PREFIX = re.compile(
+    r"^(?:(?:19|20)\d\d年|全年|当年|今年|明年|年度|全[县市区省州旗]|[我本][县市区省州旗]|县域|市域)+"
+)
+_KEY_DROP = re.compile(r"[\s\"'“”‘’()（）《》〈〉【】\[\]]|的$")
+
+
+def indicator_key(indicator: str) -> str:
+    """An indicator as grouping compares it: without brackets, quotes, the year and the scope.
+
+    "2016年全县学前三年毛入园率" and "学前三年毛入园率" measure the same thing; what is left
+    still differs between 学前三年毛入园率 and 三年学前教育毛入园率, which grouping matches by
+    meaning.
+    """
+    return _SCOPE_PREFIX.sub("", _KEY_DROP.sub("", indicator)) or indicator
 
 
 def extract_targets(doc: Document) -> tuple[Target, ...]:
@@ -182,6 +184,7 @@ def _clause_targets(doc_id: str, chunk: Chunk, start: int, end: int) -> list[Tar
     figures = [m for m in _FIGURE.finditer(text, start, end) if _is_quantity(text, m, start)]
     rows: list[Target] = []
     previous_indicator = ""
+    shares: list[str] | None = None  # "大班额和超大班额分别…16%、31%": one indicator per figure
     sub_start = start
     previous_end: int | None = None
     for match in figures:
@@ -198,7 +201,11 @@ def _clause_targets(doc_id: str, chunk: Chunk, start: int, end: int) -> list[Tar
         sub_end = _sub_clause_end(text, figures, match, end)
         pre_from = sub_start if previous_end is None else previous_end
         indicator, prefix_qualifier = _indicator(text, pre_from, match, sub_end, previous_end)
-        if not indicator:
+        if shares is None and "分别" in text[pre_from : match.start()]:
+            shares = _shares(indicator, len(figures))
+        if shares is not None and len(rows) < len(shares):
+            indicator = shares[len(rows)]
+        elif not indicator:
             indicator = previous_indicator
         after = text[match.end() : sub_end]
         suffix = _SUFFIX_QUALIFIER.match(after)
@@ -227,7 +234,23 @@ def _clause_targets(doc_id: str, chunk: Chunk, start: int, end: int) -> list[Tar
         )
         previous_indicator = indicator
         previous_end = match.end()
+    if shares is not None and rows and rows[-1].qualifier in _SHARED_SUFFIXES:
+        # "分别控制在16%、31%以内": the last figure's suffix bounds them all ("达到100%" keeps 达到)
+        bound = rows[-1].qualifier
+        rows = [replace(r, qualifier=bound) if r.qualifier in (None, "控制在") else r for r in rows]
     return rows
+
+
+def _shares(indicator: str, figures: int) -> list[str] | None:
+    """The indicators "分别" hands out in order, when there is one per figure.
+
+    A bare stage borrows the measure of the last one: "小学、初中入学率" → 小学入学率, 初中入学率.
+    """
+    parts = [p for p in _CONNECTOR.split(indicator) if p]
+    if figures < 2 or len(parts) != figures:
+        return None
+    last = parts[-1]
+    return [p + last[2:] if len(p) == 2 < len(last) else p for p in parts[:-1]] + [last]
 
 
 def _sub_clause_end(text: str, figures: list[re.Match[str]], match: re.Match[str], end: int) -> int:
@@ -281,6 +304,9 @@ def _indicator(
                 pre, changed = pre[: -len(word)], True
                 qualifier = qualifier or name
                 break
+    pre = pre.removesuffix("了")
+    if _SCOPE_PREFIX.fullmatch(pre):  # "全县8个学生社会实践基地": the scope measures nothing
+        pre = ""
     if _ACTION_ONLY.match(pre) or _PREPOSITION_ONLY.match(pre):
         if pre == "完成" and qualifier is None:
             qualifier = "完成"
@@ -289,7 +315,31 @@ def _indicator(
             pre = ""
         post = _post_noun(text, match.end(), sub_end)
         pre = f"{pre}{post}" if post else pre
-    return pre.strip(" “”\"'()（）"), qualifier
+    elif (verb := _ENDS_WITH_ACTION.search(pre)) or pre.endswith("的"):
+        # the figure counts what follows: "职业教育打造3-4个优质品牌专业", "有违师德的27名教师"
+        post = _post_noun(text, match.end(), sub_end)
+        if post:
+            head = verb.group(0) if verb else _LEADING_PREPOSITION.sub("", pre)
+            pre = head + post
+    return _shorten(pre.strip(" “”\"'()（）")), qualifier
+
+
+def _shorten(indicator: str) -> str:
+    """A long indicator keeps what follows its last "的" or its last action verb.
+
+    "由县人社局…招录…一本以上大学师范专业的本科毕业生或研究生" measures 本科毕业生或研究生;
+    "联合交警部门约谈校车违法责任人" measures 约谈校车违法责任人.
+    """
+    if len(indicator) <= _LONG_INDICATOR:
+        return indicator
+    cut = indicator.rfind("的", 0, len(indicator) - 1)
+    if cut != -1 and len(indicator) - cut > 2:
+        return indicator[cut + 1 :]
+    # "命名表彰…建设示范学校": the verb already leads; "…培训完成率": a rate, not an action
+    if _ACTION.match(indicator) or _NOMINAL.search(indicator):
+        return indicator
+    verbs = [m.start() for m in _ACTION.finditer(indicator) if m.start() > 0]
+    return indicator[verbs[-1] :] if verbs else indicator
 
 
 def _post_noun(text: str, start: int, end: int) -> str:

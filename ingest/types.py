@@ -64,6 +64,30 @@ class Chunk:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """One figure of a plan, the clause that holds it and what it measures.
+
+    `doc_text[start:end] == text` (the clause); `figure_start`/`figure_end` point at the figure
+    itself ("85%", "5.2万平方米") in the same cleaned text.
+    """
+
+    doc_id: str
+    indicator: str  # what the figure measures, e.g. "三年学前教育毛入园率"
+    value: float  # in base units: "1.5万平方米" → 15000
+    value_max: float | None  # upper end of a range ("3-4个" → 4), else None
+    unit: str  # base unit: "%", "人", "平方米", "元" …
+    qualifier: str | None  # 以上 / 以内 / 以下 / 左右 / 不低于 / 控制在 / 达到 / 完成 / 超过 …
+    kind: str | None  # "target" (plan part), "result" (summary part) or None, from the chunk
+    year: int | None
+    section: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    figure_start: int
+    figure_end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A cleaned document with its metadata and chunks."""
 
@@ -73,3 +97,4 @@ class Document:
     meta: DocumentMeta
     source_format: str
     chunks: tuple[Chunk, ...]
+    targets: tuple[Target, ...] = ()  # every figure, from `ingest.targets`

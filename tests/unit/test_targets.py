@@ -100,10 +100,10 @@ def test_summary_figures_are_results_and_plan_figures_are_targets(seed_targets) 
 
 def test_figures_joined_by_a_list_comma_are_separate_clauses(seed_targets) -> None:
     _, targets = seed_targets["000"]
-    rates = [t for t in targets if t.indicator.startswith("初中适龄儿童少年入学率")]
-    assert [(t.value, t.qualifier, t.text) for t in rates] == [
-        (100, "达到", "初中适龄儿童少年入学率、巩固率分别达到100%"),
-        (99, "以上", "99%以上"),
+    rates = [t for t in targets if "初中适龄儿童少年入学率" in t.text or t.text == "99%以上"]
+    assert [(t.indicator, t.value, t.qualifier, t.text) for t in rates] == [
+        ("初中适龄儿童少年入学率", 100, "达到", "初中适龄儿童少年入学率、巩固率分别达到100%"),
+        ("巩固率", 99, "以上", "99%以上"),
     ]
 
 
@@ -167,7 +167,11 @@ def test_figures_are_normalised_to_base_units(
     [
         ("建设公租房2万套。", "建设公租房", 20000, None, "套", None),
         ("开展各类培训两万人次以上。", "开展各类培训", 20000, None, "人次", "以上"),
-        ("职业教育打造3-4个优质品牌专业。", "职业教育打造", 3, 4, "个", None),
+        ("职业教育打造3-4个优质品牌专业。", "打造优质品牌专业", 3, 4, "个", None),
+        ("对有违师德的27名教师给予处分。", "有违师德的教师", 27, None, "名", None),
+        ("推进全县8个学生社会实践基地全部建成。", "学生社会实践基地", 8, None, "个", None),
+        ("全县信息技术能力提升培训完成率达100%。", "全县信息技术能力提升培训完成率", 100, None, "%", "达到"),
+        ("联合交警部门约谈校车违法责任人5人。", "约谈校车违法责任人", 5, None, "人", None),
         ("义务教育巩固率达到95%以上。", "义务教育巩固率", 95, None, "%", "以上"),
         ("大班额比例控制在15%以内。", "大班额比例", 15, None, "%", "以内"),
         ("上线人数不少于1700人。", "上线人数", 1700, None, "人", "不少于"),
@@ -183,7 +187,7 @@ def test_a_clause_gives_indicator_value_unit_and_qualifier(
     unit: str,
     qualifier: str | None,
 ) -> None:
-    (target,) = extract_targets(_doc(text))
+    target = extract_targets(_doc(text))[0]
     assert (target.indicator, target.value, target.value_max, target.unit, target.qualifier) == (
         indicator,
         value,
@@ -209,3 +213,13 @@ def test_a_clause_gives_indicator_value_unit_and_qualifier(
 )
 def test_non_quantities_are_not_targets(text: str) -> None:
     assert extract_targets(_doc(text)) == ()
+
+
+def test_fenbie_hands_out_one_indicator_per_figure_and_shares_the_bound() -> None:
+    targets = extract_targets(_doc("城区大班额和超大班额分别控制在16%、31%以内。"))
+    assert [(t.indicator, t.value, t.qualifier) for t in targets] == [
+        ("城区大班额", 16, "以内"),
+        ("超大班额", 31, "以内"),
+    ]
+    (primary, _) = extract_targets(_doc("小学、初中入学率分别达到100%、99%以上。"))
+    assert (primary.indicator, primary.qualifier) == ("小学入学率", "达到")

@@ -1,0 +1,184 @@
+"""The targets table: every figure of the indexed plans, grouped by indicator, filtered, exported.
+
+The rows come from the index (extracted at ingest); grouping runs here because it depends on the
+whole corpus and on the user's corrections, and is cached per index generation and corrections
+file, so a table or chart costs a filter, not a clustering.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from index.indexer import Filters
+from ingest.errors import ConfigError
+from ingest.targets import indicator_key
+from ingest.types import Target
+
+from .engine import Engine
+from .groups import (
+    THRESHOLD,
+    GroupCorrections,
+    IndicatorGroup,
+    group_indicators,
+    label_counts,
+    similarity,
+    unit_family,
+)
+
+CORRECTIONS_FILE = "indicator_groups.json"  # in the corpus directory, beside the plans
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    """One figure as users see it: the target, where it is from and its indicator group."""
+
+    doc: str  # file name in the corpus
+    title: str
+    region: str | None
+    indicator: str
+    value: float
+    value_max: float | None
+    unit: str
+    qualifier: str | None
+    kind: str | None
+    year: int | None
+    section: str  # heading path joined with " › "
+    text: str  # the clause holding the figure: cleaned[start:end]
+    start: int
+    end: int
+    figure: str  # the figure as written ("1.5万平方米")
+    group: str  # label of the indicator group
+    confidence: float  # how sure the grouping is (1.0 alone or merged by a user)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["value"] = _plain(self.value)
+        out["value_max"] = None if self.value_max is None else _plain(self.value_max)
+        return out
+
+
+def _plain(number: float) -> float | int:
+    """85.0 → 85 in JSON and CSV; 90.21 stays."""
+    return int(number) if float(number).is_integer() else number
+
+
+_COLUMNS = tuple(TargetRow.__dataclass_fields__)
+_cache: dict[tuple, dict[tuple[str, str], IndicatorGroup]] = {}
+_cache_lock = threading.Lock()
+
+
+def corrections(engine: Engine) -> GroupCorrections:
+    return GroupCorrections.read(engine.settings.corpus_dir / CORRECTIONS_FILE)
+
+
+def indicator_groups(engine: Engine) -> dict[tuple[str, str], IndicatorGroup]:
+    """Group of every (indicator key, unit family) in the index, with the user's corrections."""
+    path = engine.settings.corpus_dir / CORRECTIONS_FILE
+    stamp = path.stat().st_mtime_ns if path.exists() else 0
+    key = (str(engine.index.generation), str(path), stamp)
+    with _cache_lock:
+        if key not in _cache:
+            rows = engine.index.targets()
+            counts = label_counts((t.indicator, t.unit) for t in rows)
+            _cache.clear()  # one generation at a time: an old one is not asked again
+            _cache[key] = group_indicators(
+                counts, engine.index.indicator_vectors(), GroupCorrections.read(path)
+            )
+        return _cache[key]
+
+
+def table(
+    engine: Engine,
+    indicator: str | None = None,
+    filters: Filters = Filters(),
+    kind: str | None = None,
+) -> list[TargetRow]:
+    """Rows passing the filters; with `indicator`, the rows of every group it names.
+
+    An indicator names a group when it is part of a member's wording ("毛入园率" names
+    学前三年毛入园率) or is similar enough to a member, so one query finds the differently worded
+    rows of other plans too.
+    """
+    groups = indicator_groups(engine)
+    rows = [t for t in engine.index.targets(filters) if kind is None or t.kind == kind]
+    if indicator:
+        wanted = _named_groups(engine, indicator, groups)
+        rows = [t for t in rows if _group_of(t, groups).label in wanted]
+    return [_row(engine, t, _group_of(t, groups)) for t in rows]
+
+
+def _group_of(target: Target, groups: dict[tuple[str, str], IndicatorGroup]) -> IndicatorGroup:
+    key = indicator_key(target.indicator)
+    return groups.get((key, unit_family(target.unit))) or IndicatorGroup(key, (key,), 1.0)
+
+
+def _named_groups(
+    engine: Engine, indicator: str, groups: dict[tuple[str, str], IndicatorGroup]
+) -> set[str]:
+    query = indicator_key(indicator)
+    named = {g.label for (key, _), g in groups.items() if query in key}
+    if named:
+        return named
+    (vec,) = engine.embedder.embed_query([query])
+    vectors = engine.index.indicator_vectors()
+    return {
+        g.label
+        for (key, _), g in groups.items()
+        if similarity(query, key, vec, vectors.get(key)) >= THRESHOLD
+    }
+
+
+def _row(engine: Engine, target: Target, group: IndicatorGroup) -> TargetRow:
+    doc = engine.index.document_by_id(target.doc_id)
+    text = engine.index.document_text(target.doc_id)
+    return TargetRow(
+        doc=doc.file_name,
+        title=doc.meta.title,
+        region=doc.meta.region,
+        indicator=target.indicator,
+        value=target.value,
+        value_max=target.value_max,
+        unit=target.unit,
+        qualifier=target.qualifier,
+        kind=target.kind,
+        year=target.year,
+        section=" › ".join(target.section),
+        text=target.text,
+        start=target.start,
+        end=target.end,
+        figure=text[target.figure_start : target.figure_end],
+        group=group.label,
+        confidence=group.confidence,
+    )
+
+
+def export(rows: Sequence[TargetRow], path: Path) -> None:
+    """Write the rows as CSV (UTF-8 with BOM, so Excel reads the Chinese) or as .xlsx."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=_COLUMNS)
+            writer.writeheader()
+            writer.writerows(r.to_dict() for r in rows)
+    elif suffix == ".xlsx":
+        _write_xlsx(rows, path)
+    else:
+        raise ConfigError(path, "export to a .csv or .xlsx file")
+
+
+def _write_xlsx(rows: Sequence[TargetRow], path: Path) -> None:
+    from openpyxl import Workbook  # only exports need it
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "targets"
+    sheet.append(list(_COLUMNS))
+    for row in rows:
+        values = row.to_dict()
+        sheet.append([values[c] for c in _COLUMNS])
+    sheet.freeze_panes = "A2"
+    book.save(path)
