@@ -19,17 +19,24 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from index.indexer import Filters
 from ingest.errors import ConfigError, EduqaError
 
 from . import corpus as corpus_ops
 from .answer import answer_from
-from .engine import Engine
+from .cli_options import (
+    CorpusOpt,
+    IndexOpt,
+    JsonOpt,
+    RegionOpt,
+    TypeOpt,
+    YearOpt,
+    engine_for,
+    err,
+    filters_for,
+    out,
+    settings_for,
+)
 from .search import MODES, search
-from .settings import Settings, load_settings
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class _Group(TyperGroup):
@@ -47,12 +54,6 @@ class _Group(TyperGroup):
 
 cli = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True, help=__doc__)
 
-IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index directory.")]
-CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Corpus directory.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-YearOpt = Annotated[list[int] | None, typer.Option("--year", help="Only passages about this year.")]
-RegionOpt = Annotated[list[str] | None, typer.Option("--region", help="Only this region.")]
-TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="Only this document type.")]
 ModeOpt = Annotated[str, typer.Option("--mode", help="dense, lexical or hybrid.")]
 KOpt = Annotated[int, typer.Option("--k", min=1, help="Passages per question.")]
 
@@ -63,20 +64,6 @@ def _root(
 ) -> None:
     if debug:
         os.environ["EDUQA_DEBUG"] = "1"
-
-
-def _settings(index: Path | None, corpus: Path | None) -> Settings:
-    return load_settings().with_paths(index, corpus)
-
-
-def _engine(settings: Settings) -> Engine:
-    return Engine.open(settings)
-
-
-def _filters(year, region, doc_type) -> Filters:
-    return Filters(
-        years=tuple(year or ()), regions=tuple(region or ()), doc_types=tuple(doc_type or ())
-    )
 
 
 def _mode(mode: str) -> str:
@@ -120,7 +107,7 @@ def build(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from an empty index.")] = False,
 ) -> None:
     """Build or bring up to date the index of the corpus directory."""
-    settings = _settings(index, corpus)
+    settings = settings_for(index, corpus)
     embedder = corpus_ops.load_model(settings)
     with _file_progress() as on_file:
         report = corpus_ops.build(settings, embedder, rebuild=rebuild, on_file=on_file)
@@ -134,7 +121,7 @@ def add(
     corpus: CorpusOpt = None,
 ) -> None:
     """Copy files into the corpus and index them (refused files are named with the reason)."""
-    settings = _settings(index, corpus)
+    settings = settings_for(index, corpus)
     embedder = corpus_ops.load_model(settings)
     with _file_progress() as on_file:
         report = corpus_ops.add_files(settings, embedder, files, on_file=on_file)
@@ -148,7 +135,7 @@ def remove(
     corpus: CorpusOpt = None,
 ) -> None:
     """Remove documents from the index and the corpus directory."""
-    settings = _settings(index, corpus)
+    settings = settings_for(index, corpus)
     _report(corpus_ops.remove_documents(settings, corpus_ops.load_model(settings), docs))
 
 
@@ -157,7 +144,7 @@ def docs(index: IndexOpt = None, corpus: CorpusOpt = None, as_json: JsonOpt = Fa
     """List the indexed documents with their metadata."""
     from index.indexer import Index
 
-    idx = Index.open(_settings(index, corpus).index_dir)
+    idx = Index.open(settings_for(index, corpus).index_dir)
     rows = [
         {
             "doc": d.file_name,
@@ -206,7 +193,7 @@ def meta(
         ).items()
         if v is not None
     }  # fmt: skip
-    settings = _settings(index, corpus)
+    settings = settings_for(index, corpus)
     document = corpus_ops.set_metadata(settings, corpus_ops.load_model(settings), doc, changes)
     out.print(
         json.dumps({"doc": document.file_name, **_meta_dict(document.meta)}, ensure_ascii=False)
@@ -231,8 +218,8 @@ def _print_hits(hits) -> None:
 
 def _results(questions, k, year, region, doc_type, mode, index, corpus):
     """Search each question with the shared options of `search` and `ask`."""
-    engine = _engine(_settings(index, corpus))
-    filters = _filters(year, region, doc_type)
+    engine = engine_for(settings_for(index, corpus))
+    filters = filters_for(year, region, doc_type)
     for q in questions:
         yield q, search(engine, q, k=k, filters=filters, mode=_mode(mode))
 
@@ -307,7 +294,7 @@ def eval_cmd(
     from .evaluate import evaluate
 
     modes = list(MODES) if mode == "all" else [_mode(mode)]
-    engine = _engine(_settings(index, corpus))
+    engine = engine_for(settings_for(index, corpus))
     reports = [evaluate(engine, qa, m) for m in modes]
     report_dir.mkdir(parents=True, exist_ok=True)
     for r in reports:

@@ -30,6 +30,7 @@ from ingest.errors import ConfigError
 from .engine import Engine
 from .query import PROVINCES, STOPWORDS, SYNONYMS, Region, analyse
 from .search import Hit, search
+from .targets import TargetRow, Timeline, table, timelines
 
 # passages searched per plan before the relevance check; the best few that pass are kept
 _CANDIDATES = 10
@@ -49,6 +50,7 @@ class DocumentPassages:
     region: str | None
     doc_type: str | None
     hits: tuple[Hit, ...]
+    targets: tuple[TargetRow, ...] = ()  # the plan's figures on the topic
 
     def to_dict(self) -> dict:
         return {
@@ -59,6 +61,7 @@ class DocumentPassages:
             "region": self.region,
             "doc_type": self.doc_type,
             "hits": [h.to_dict() for h in self.hits],
+            "targets": [t.to_dict() for t in self.targets],
         }
 
 
@@ -80,6 +83,7 @@ class Comparison:
     topic: str
     words: tuple[tuple[str, ...], ...]
     groups: tuple[RegionGroup, ...]
+    timelines: tuple[Timeline, ...] = ()  # the topic's indicators across plans and years
 
     @property
     def documents(self) -> tuple[DocumentPassages, ...]:
@@ -90,6 +94,7 @@ class Comparison:
             "topic": self.topic,
             "words": [list(w) for w in self.words],
             "groups": [g.to_dict() for g in self.groups],
+            "timelines": [t.to_dict() for t in self.timelines],
         }
 
 
@@ -178,15 +183,20 @@ def compare(
     words = topic_words(topic, engine.regions)
     base = filters or Filters()
     index = engine.index
+    figures = topic_targets(engine, topic, words, base)
+    by_doc: dict[str, list[TargetRow]] = {}
+    for row in figures:
+        by_doc.setdefault(row.doc, []).append(row)
     found: list[DocumentPassages] = []
     for doc in index.documents():
         scope = replace(base, doc_ids=(doc.doc_id,))
+        rows = tuple(by_doc.get(doc.file_name, ()))
         # the whole text first: most plans never name a given topic, and this skips their search
-        if not index.mask(scope).any() or not holds_words(index.document_text(doc.doc_id), words):
-            continue
-        result = search(engine, topic, k=_CANDIDATES, filters=scope, question_scope=False)
-        hits = tuple(h for h in result.hits if holds_words(h.text, words))[:per_doc]
-        if hits:
+        hits: tuple[Hit, ...] = ()
+        if index.mask(scope).any() and holds_words(index.document_text(doc.doc_id), words):
+            result = search(engine, topic, k=_CANDIDATES, filters=scope, question_scope=False)
+            hits = tuple(h for h in result.hits if holds_words(h.text, words))[:per_doc]
+        if hits or rows:
             meta = doc.meta
             found.append(
                 DocumentPassages(
@@ -198,6 +208,7 @@ def compare(
                     region=meta.region,
                     doc_type=meta.doc_type,
                     hits=hits,
+                    targets=rows,
                 )
             )
     by_region: dict[str | None, list[DocumentPassages]] = {}
@@ -210,4 +221,17 @@ def compare(
         )
         for region, docs in by_region.items()
     ]
-    return Comparison(topic, words, tuple(sorted(groups, key=_region_key)))
+    return Comparison(topic, words, tuple(sorted(groups, key=_region_key)), timelines(figures))
+
+
+def topic_targets(
+    engine: Engine, topic: str, words: tuple[tuple[str, ...], ...], filters: Filters
+) -> list[TargetRow]:
+    """Figures on the topic: their clause holds its words, or their indicator group is named
+    by it (so 学前三年毛入园率 comes with a topic worded 学前教育毛入园率)."""
+    named = {row.group for row in table(engine, indicator=topic, filters=filters)}
+    return [
+        row
+        for row in table(engine, filters=filters)
+        if row.group in named or holds_words(row.text, words)
+    ]

@@ -65,7 +65,11 @@ class ExtractionReport:
             "docs": list(self.docs),
             "gold": self.gold,
             "predicted": self.predicted,
-            **{f"{f}_{m}": getattr(s, m) for f, s in self.scores.items() for m in ("precision", "recall")},
+            **{
+                f"{f}_{m}": getattr(s, m)
+                for f, s in self.scores.items()
+                for m in ("precision", "recall")
+            },
             "misses": list(self.misses),
             "false_alarms": list(self.false_alarms),
         }
@@ -164,7 +168,10 @@ def _match(
         if not overlapping:
             unmatched.append(t)
             continue
-        g = max(overlapping, key=lambda g: min(g.figure_end, t.figure_end) - max(g.figure_start, t.figure_start))
+        g = max(
+            overlapping,
+            key=lambda g: min(g.figure_end, t.figure_end) - max(g.figure_start, t.figure_start),
+        )
         free.remove(g)
         pairs.append((g, t))
     return pairs, unmatched

@@ -27,7 +27,7 @@ import numpy as np
 
 from ingest.targets import indicator_key
 
-THRESHOLD = 0.55  # blended similarity an indicator needs to every member of a group
+THRESHOLD = 0.6  # blended similarity an indicator needs to every member of a group
 _COSINE_FLOOR = 0.85  # e5 cosines of unrelated short phrases sit around here
 _COSINE_WEIGHT = 0.6
 # words that split an indicator by population or place: 小学入学率 is not 初中入学率
@@ -35,6 +35,8 @@ _MARKERS = re.compile(
     r"学前|幼儿|小学|初中|高中|普高|中职|职业|职高|中专|高职|义务|特殊|特教|残疾|三残|高等|本科|"
     r"一本|二本|三本|专科|城区|城镇|农村|乡村|乡镇|县城|超大|民办|公办|寄宿|留守|贫困|男|女"
 )
+# markers whose absence is a meaning too: 超大班额 is not 大班额, 毛入园率 is not 入园率
+_STRICT_MARKERS = re.compile(r"超大|毛|净")
 _NUMERALS = re.compile(r"\d+|[一二两三四五六七八九十]")
 _UNIT_FAMILY = {"名": "人"}  # 招聘教师50名 and 招聘教师50人 count the same people
 
@@ -81,7 +83,9 @@ class GroupCorrections:
         self.separate.clear()
 
     def _release(self, keys: list[str]) -> None:
-        self.merged = [rest for g in self.merged if len(rest := [k for k in g if k not in keys]) > 1]
+        self.merged = [
+            rest for g in self.merged if len(rest := [k for k in g if k not in keys]) > 1
+        ]
         self.separate = [k for k in self.separate if k not in keys]
 
     def save(self) -> None:
@@ -110,6 +114,8 @@ def compatible(a: str, b: str) -> bool:
     """No conflicting stage/place marker and no conflicting numeral ("一年" vs "三年")."""
     markers_a, markers_b = set(_MARKERS.findall(a)), set(_MARKERS.findall(b))
     if markers_a != markers_b and markers_a and markers_b:
+        return False
+    if set(_STRICT_MARKERS.findall(a)) != set(_STRICT_MARKERS.findall(b)):
         return False
     numerals_a, numerals_b = set(_NUMERALS.findall(a)), set(_NUMERALS.findall(b))
     return not (numerals_a != numerals_b and numerals_a and numerals_b)

@@ -61,6 +61,42 @@ class TargetRow:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """One indicator group's figures across plans, by region then year: what a chart draws."""
+
+    group: str
+    unit: str
+    points: tuple[TargetRow, ...]
+
+    @property
+    def documents(self) -> int:
+        return len({p.doc for p in self.points})
+
+    def to_dict(self) -> dict:
+        return {
+            "group": self.group,
+            "unit": self.unit,
+            "points": [p.to_dict() for p in self.points],
+        }
+
+
+def timelines(rows: Sequence[TargetRow]) -> tuple[Timeline, ...]:
+    """Rows gathered per (group, unit), those spanning most plans first."""
+    series: dict[tuple[str, str], list[TargetRow]] = {}
+    for row in rows:
+        series.setdefault((row.group, unit_family(row.unit)), []).append(row)
+    lines = [
+        Timeline(group, unit, tuple(sorted(points, key=_point_order)))
+        for (group, unit), points in series.items()
+    ]
+    return tuple(sorted(lines, key=lambda t: (-t.documents, -len(t.points), t.group)))
+
+
+def _point_order(row: TargetRow) -> tuple:
+    return (row.region or "", row.year is None, row.year or 0, row.doc, row.start)
+
+
 def _plain(number: float) -> float | int:
     """85.0 → 85 in JSON and CSV; 90.21 stays."""
     return int(number) if float(number).is_integer() else number
@@ -94,7 +130,7 @@ def indicator_groups(engine: Engine) -> dict[tuple[str, str], IndicatorGroup]:
 def table(
     engine: Engine,
     indicator: str | None = None,
-    filters: Filters = Filters(),
+    filters: Filters | None = None,
     kind: str | None = None,
 ) -> list[TargetRow]:
     """Rows passing the filters; with `indicator`, the rows of every group it names.
@@ -104,7 +140,8 @@ def table(
     rows of other plans too.
     """
     groups = indicator_groups(engine)
-    rows = [t for t in engine.index.targets(filters) if kind is None or t.kind == kind]
+    found = engine.index.targets(filters or Filters())
+    rows = [t for t in found if kind is None or t.kind == kind]
     if indicator:
         wanted = _named_groups(engine, indicator, groups)
         rows = [t for t in rows if _group_of(t, groups).label in wanted]

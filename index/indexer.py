@@ -14,8 +14,8 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +72,10 @@ def _fingerprint(doc: Document) -> str:
             [doc.meta.title, doc.meta.year, list(doc.meta.years), doc.meta.region],
             [doc.meta.province, doc.meta.doc_type, doc.meta.issuer, doc.meta.published],
             [[c.chunk_id, c.year, c.kind, list(c.section)] for c in doc.chunks],
-            [[t.figure_start, t.start, t.end, t.indicator, t.value, t.value_max] for t in doc.targets],
+            [
+                [t.figure_start, t.start, t.end, t.indicator, t.value, t.value_max]
+                for t in doc.targets
+            ],
         ],
         ensure_ascii=False,
     )
@@ -176,6 +179,10 @@ class Index:
     def document_chunks(self, doc_id: str) -> list[ChunkRow]:
         return self.store.document_chunks(doc_id)
 
+    def passage_vectors(self, rows: Sequence[ChunkRow]) -> np.ndarray:
+        """The embeddings of these passages as indexed (no model needed)."""
+        return self.vectors.vectors(np.array([r.vid for r in rows], dtype=np.int64))
+
     # search ----------------------------------------------------------------------------------
     def mask(self, filters: Filters) -> np.ndarray:
         """Boolean row mask of the passages that pass the filters."""
@@ -212,8 +219,9 @@ class Index:
         return self.store.chunks(self.vids[np.asarray(rows, dtype=np.int64)].tolist())
 
     # targets ---------------------------------------------------------------------------------
-    def targets(self, filters: Filters = Filters()) -> list[Target]:
+    def targets(self, filters: Filters | None = None) -> list[Target]:
         """The targets table, restricted like passages: by the documents and the figure's year."""
+        filters = filters or Filters()
         return [
             t
             for t in self._targets[0]

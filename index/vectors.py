@@ -56,6 +56,12 @@ class VectorIndex:
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
+    def vectors(self, vids: np.ndarray) -> np.ndarray:
+        """The stored vectors of these ids, in order."""
+        if len(vids) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._index.reconstruct_batch(np.asarray(vids, dtype=np.int64))
+
     def save(self, path: Path) -> None:
         faiss.write_index(self._index, str(path))
 

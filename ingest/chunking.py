@@ -39,7 +39,7 @@ def _spans(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tu
     return out
 
 
-def _sentence_spans(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+def sentence_spans(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     """Sentences of text[start:end]; a sentence longer than max_chars is cut at clause ends."""
     out: list[tuple[int, int]] = []
     for s, e in _spans(_SENTENCE, text, start, end):
@@ -125,7 +125,7 @@ def chunk_text(
     """Cut a cleaned text into passages with heading paths, offsets, years and kinds."""
     chunks: list[Chunk] = []
     for section in sections(text):
-        spans = _sentence_spans(text, section.start, section.end, settings.max_chars)
+        spans = sentence_spans(text, section.start, section.end, settings.max_chars)
         for s, e in _pack(spans, settings):
             s, e = trim_span(text, s, e)
             if e <= s or (section.path and text[s:e].lstrip("# ") == section.path[-1]):

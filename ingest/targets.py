@@ -70,7 +70,7 @@ _PREFIX_QUALIFIERS = (
 # words between the indicator and its figure that say nothing about what is measured
 _FILLER_TAIL = re.compile(r"(?:分别|均|都|共|累计|约|近|保持在?|稳定在|为|是)+$")
 _FILLER_HEAD = re.compile(
-    r"^(?:其中|并且?|和|及|以及|与|同时|确保|力争|争取|实现|做到|顺利|全面|积极|推进)+"
+    r"^(?:其中|并且?|和|及|以及|与|同时|确保|力争|争取|实现|做到|顺利|全面|积极|推进|将|把)+"
 )
 # a verb alone is no indicator: "建设1所实事项目幼儿园" measures 实事项目幼儿园 being built
 _ACTION_ONLY = re.compile(
@@ -92,7 +92,9 @@ _REPEATED_DIGITS = re.compile(r"[一二两三四五六七八九]{2}")
 _PREPOSITION_ONLY = re.compile(r"^(?:对|为|将|向|有|.)?$")
 _CLAUSE_BREAK = re.compile(r"[,，;；。!！?？:：\n]")
 _CONNECTOR = re.compile(r"[和及与、]")
-_POST_NOUN_END = re.compile(r"[和与、,，;；。:：\n(（\d]|并|确保|已|全部|均|进行|给予|投入|按期|参加|参与")
+_POST_NOUN_END = re.compile(
+    r"[和与、,，;；。:：\n(（\d]|并|确保|已|全部|均|进行|给予|投入|按期|参加|参与"
+)
 # a quantity of years only where a standard is set ("受教育年限达到9.5年以上"), not a horizon
 _YEAR_QUALIFIED = re.compile(r"^(?:以上|以下|左右|以内)")
 
