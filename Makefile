@@ -46,8 +46,12 @@ test-fast: install-dev
 screenshots: install-dev
 	$(BIN)/python -m tests.e2e.screenshots evals/screenshots
 
+# QA metrics on the dev set, then targets extraction precision/recall on the hand-labelled
+# seeds and on three of the test plans (tests/data/plans).
 eval: build
 	$(BIN)/eduqa eval --mode all
+	$(BIN)/eduqa eval-targets --gold evals/targets_gold
+	$(BIN)/eduqa eval-targets --gold evals/targets_gold_plans --corpus tests/data/plans
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

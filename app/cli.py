@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 
 from ingest.errors import ConfigError, EduqaError
 
+from . import cli_compare
 from . import corpus as corpus_ops
 from .answer import answer_from
 from .cli_options import (
@@ -322,6 +323,13 @@ def _print_eval(reports) -> None:
     for r in reports:
         for kind, ids in r.missed.items():
             out.print(f"{r.mode} missed {kind}: {' '.join(ids) or '-'}", markup=False)
+
+
+cli.command("targets")(cli_compare.targets_cmd)
+cli.add_typer(cli_compare.groups_cli, name="groups")
+cli.command("compare")(cli_compare.compare_cmd)
+cli.command("diff")(cli_compare.diff_cmd)
+cli.command("eval-targets")(cli_compare.eval_targets_cmd)
 
 
 def main() -> None:

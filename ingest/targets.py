@@ -68,9 +68,13 @@ _PREFIX_QUALIFIERS = (
     ("完成", "完成"),
 )
 # words between the indicator and its figure that say nothing about what is measured
-_FILLER_TAIL = re.compile(r"(?:分别|均|都|共|累计|约|近|保持在?|稳定在|为|是)+$")
+_FILLER_TAIL = re.compile(r"(?:分别|均|都|共|累计|约|近|保持在?|稳定在|为|是|已有|已经|已)+$")
+# an item's own number: "2.招聘新教师120人" measures 招聘新教师
+_OUTLINE_NUMBER = re.compile(
+    r"^(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）])"
+)
 _FILLER_HEAD = re.compile(
-    r"^(?:其中|并且?|和|及|以及|与|同时|确保|力争|争取|实现|做到|顺利|全面|积极|推进|将|把)+"
+    r"^(?:其中|并且?|和|及|以及|与|同时|确保|力争|争取|实现|做到|顺利|全面|积极|推进|将|把|共|累计)+"
 )
 # a verb alone is no indicator: "建设1所实事项目幼儿园" measures 实事项目幼儿园 being built
 _ACTION_ONLY = re.compile(
@@ -293,7 +297,7 @@ def _indicator(
     if previous_end is not None:  # "52所合格学校和1所…": start after the last connector
         parts = _CONNECTOR.split(pre)
         pre = parts[-1]
-    pre = _FILLER_HEAD.sub("", pre)
+    pre = _FILLER_HEAD.sub("", _OUTLINE_NUMBER.sub("", pre))
     qualifier = None
     changed = True
     while changed:

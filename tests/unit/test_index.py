@@ -24,6 +24,7 @@ from ingest.errors import (
     IndexMismatchError,
 )
 from ingest.pipeline import read_document
+from ingest.targets import indicator_key
 from ingest.types import Document
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder
@@ -383,3 +384,38 @@ def test_year_filter_splits_a_summary_and_plan_by_part(three_plans: Index) -> No
 
     assert [r.chunk.section[0] for r in summary] == ["一、2019年工作总结"]
     assert "二、2020年工作计划" in {r.chunk.section[0] for r in plan if r.chunk.section}
+
+
+def test_targets_are_stored_with_their_clause_and_go_with_their_document(
+    root, embedder, make_doc, opened
+) -> None:
+    pingjiang, huaihua = make_doc("pingjiang.txt", PINGJIANG), make_doc("huaihua.txt", HUAIHUA)
+    assert pingjiang.targets and huaihua.targets
+    write(root, embedder, pingjiang, huaihua)
+
+    index = opened()
+    stored = index.targets()
+    assert sorted(stored, key=lambda t: (t.doc_id, t.figure_start)) == sorted(
+        [*pingjiang.targets, *huaihua.targets], key=lambda t: (t.doc_id, t.figure_start)
+    )
+    for target in stored:
+        assert index.document_text(target.doc_id)[target.start : target.end] == target.text
+    vectors = index.indicator_vectors()
+    assert {indicator_key(t.indicator) for t in stored} == set(vectors)
+    assert all(v.shape == (FakeEmbedder.dim,) for v in vectors.values())
+    only = index.targets(Filters(doc_ids=(pingjiang.doc_id,)))
+    assert {t.doc_id for t in only} == {pingjiang.doc_id}
+
+    write(root, embedder, remove=("pingjiang.txt",))
+    assert {t.doc_id for t in opened().targets()} == {huaihua.doc_id}
+
+
+def test_a_changed_figure_is_a_changed_document(root, embedder, make_doc, opened) -> None:
+    write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
+    revised = make_doc("pingjiang.txt", PINGJIANG_REVISED)
+
+    result = write(root, embedder, revised)
+
+    assert result.replaced == ("pingjiang.txt",)
+    values = {(t.indicator, t.value) for t in opened().targets()}
+    assert ("招聘新教师", 150) in values and ("招聘新教师", 120) not in values
