@@ -4,9 +4,18 @@
 here would shadow the modules of the same name.
 """
 
-from .answer import Answer, answer_from
+from .answer import Answer, answer_from, answer_with
 from .engine import Engine
 from .search import Hit, SearchResult
 from .settings import Settings, load_settings
 
-__all__ = ["Answer", "Engine", "Hit", "SearchResult", "Settings", "answer_from", "load_settings"]
+__all__ = [
+    "Answer",
+    "Engine",
+    "Hit",
+    "SearchResult",
+    "Settings",
+    "answer_from",
+    "answer_with",
+    "load_settings",
+]

@@ -6,16 +6,26 @@ cover, on the passage's retrieval score and, for quantity questions, on holding 
 the unit asked for. `found` needs the asked-about words in the statement itself (or the heading
 it sits under), not only shared words elsewhere in the passage, so near misses ("本科上线人数"
 vs "本科上线率") read as "not in the corpus".
+
+A question across plans ("哪些县提到消除大班额") is answered with one cited line per plan: each
+plan's best statement that covers the question. A quantity answer carries the targets-table row
+of its figure (indicator, value in base units, unit, kind), and when no statement answers, a
+row of the retrieved passages whose indicator group covers the question answers instead: the
+table knows that 学前三年毛入园率 and 三年学前教育毛入园率 are one indicator.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from index.indexer import Filters
 
 from .answer_types import FIGURE, asked_units, has_figure, names_category
 from .engine import Engine
 from .search import Hit, SearchResult, search
+from .targets import TargetRow, table
 
 MAX_ANSWER = 100  # chars: a statement read at a glance
 _CANDIDATE_HITS = 5  # passages whose statements compete
@@ -35,6 +45,27 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerLine:
+    """One plan's line of an answer across plans."""
+
+    text: str
+    span: Span
+    hit: Hit
+
+
+def _citation(span: Span, hit: Hit) -> dict:
+    return {
+        "doc": span.doc,
+        "title": hit.title,
+        "year": hit.year,
+        "region": hit.region,
+        "section": " › ".join(hit.section),
+        "start": span.start,
+        "end": span.end,
+    }
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """The answer to a question, with its source, or the plain fact that the corpus lacks it."""
 
@@ -44,24 +75,18 @@ class Answer:
     span: Span | None
     hit: Hit | None  # the passage the answer comes from
     result: SearchResult
+    lines: tuple[AnswerLine, ...] = ()  # one per plan for a question across plans
+    figure: TargetRow | None = None  # the targets-table row of a quantity answer
 
     def to_dict(self) -> dict:
-        citation = None
-        if self.found and self.span and self.hit:
-            citation = {
-                "doc": self.span.doc,
-                "title": self.hit.title,
-                "year": self.hit.year,
-                "region": self.hit.region,
-                "section": " › ".join(self.hit.section),
-                "start": self.span.start,
-                "end": self.span.end,
-            }
+        found = self.found and self.span is not None and self.hit is not None
         return {
             "question": self.question,
             "found": self.found,
             "answer": self.text if self.found else None,
-            "citation": citation,
+            "citation": _citation(self.span, self.hit) if found else None,
+            "lines": [{"text": ln.text, **_citation(ln.span, ln.hit)} for ln in self.lines],
+            "target": self.figure.to_dict() if self.figure and self.found else None,
             "hits": [h.to_dict() for h in self.result.hits],
         }
 
@@ -69,7 +94,14 @@ class Answer:
 def answer_markdown(ans: Answer, passages: int = 3) -> str:
     """An answer with its citations as Markdown, to copy or save."""
     lines = [f"**问题**：{ans.question}", ""]
-    if ans.found and ans.hit and ans.span:
+    if ans.found and ans.lines:
+        lines += ["**答案**：", ""]
+        for ln in ans.lines:
+            h = ln.hit
+            lines += [f"- {ln.text}（{h.title}，{h.region or '—'}，{h.year or '—'}）"
+                      f" `{ln.span.doc}` [{ln.span.start}:{ln.span.end}]"]  # fmt: skip
+        lines.append("")
+    elif ans.found and ans.hit and ans.span:
         h = ans.hit
         lines += [f"**答案**：{ans.text}", ""]
         lines += [f"> 来源：{h.title}（{h.year or '—'}，{h.region or '—'}）{' › '.join(h.section)}"]
@@ -180,13 +212,13 @@ def _figure_clause(statement: str, result: SearchResult, path: str) -> tuple[int
     return (best[1], best[2]) if best else (0, len(statement))
 
 
-def _candidates(result: SearchResult) -> list[_Candidate]:
+def _candidates(result: SearchResult, depth: int = _CANDIDATE_HITS) -> list[_Candidate]:
     intent, hits = result.intent, result.hits
     groups, weights, key = intent.groups, result.weights, result.key
     units = asked_units(intent.question)
     top = hits[0].score if hits else 1.0
     out = []
-    for rank, hit in enumerate(hits[:_CANDIDATE_HITS]):
+    for rank, hit in enumerate(hits[:depth]):
         heading = hit.section[-1] if hit.section else ""
         path = " ".join(hit.section)
         for s, e in _statements(hit.text):
@@ -247,6 +279,104 @@ def answer_from(result: SearchResult) -> Answer:
     return Answer(result.question, found, statement, span, hit, result)
 
 
+def _cross_lines(result: SearchResult) -> tuple[AnswerLine, ...]:
+    """Each plan's best statement among the hits, for plans whose statement covers the question."""
+    best: dict[str, _Candidate] = {}
+    for candidate in _candidates(result, depth=len(result.hits)):
+        if candidate.coverage >= FOUND_COVERAGE and candidate.hit.doc not in best:
+            best[candidate.hit.doc] = candidate
+    lines = []
+    for c in sorted(best.values(), key=lambda c: c.rank):
+        s, e = _narrowed(c.hit.text, c.start, c.end, result)
+        s, e = _trimmed(c.hit.text, s, e)
+        text = c.hit.text[s:e]
+        lines.append(
+            AnswerLine(text, Span(c.hit.doc, c.hit.start + s, c.hit.start + e, text), c.hit)
+        )
+    return tuple(lines)
+
+
+def _narrowed(text: str, s: int, e: int, result: SearchResult) -> tuple[int, int]:
+    """The shortest run of clauses of text[s:e] that covers the question as well as all of it
+    (the heading is left out: a clause must hold the asked-about words itself)."""
+    intent = result.intent
+    bounds = [s] + [m.end() for m in re.finditer(r"[,，;；]", text[s:e]) if s + m.end() < e]
+    bounds = [s] + [s + b for b in bounds[1:]] + [e]
+    full = coverage(intent.groups, result.weights, text[s:e])
+    best = (s, e)
+    for i in range(len(bounds) - 1):
+        for j in range(i + 1, len(bounds)):
+            a, b = bounds[i], bounds[j]
+            if b - a >= best[1] - best[0]:
+                break
+            if coverage(intent.groups, result.weights, text[a:b]) >= full:
+                best = (a, b)
+                break
+    return best
+
+
+def answer_with(engine: Engine, result: SearchResult) -> Answer:
+    """`answer_from`, plus what needs the index: one line per plan for a question across plans,
+    and the targets table for a quantity question."""
+    ans = answer_from(result)
+    intent = result.intent
+    if intent.across and result.in_scope:
+        lines = _cross_lines(result)
+        if lines:
+            first = lines[0]
+            text = "\n".join(f"{ln.hit.region or ln.hit.title}：{ln.text}" for ln in lines)
+            return replace(ans, found=True, text=text, span=first.span, hit=first.hit, lines=lines)
+        return replace(ans, found=False)
+    if not result.in_scope or not result.hits:
+        return ans
+    rows = _hit_figures(engine, result)
+    if ans.found and ans.span is not None:
+        inside = [r for r in rows if r.doc == ans.span.doc and
+                  ans.span.start <= r.start + r.text.find(r.figure) < ans.span.end]  # fmt: skip
+        return replace(ans, figure=_best_figure(result, inside, 0.0)) if inside else ans
+    if not intent.is_quantity:
+        return ans
+    row = _best_figure(result, rows)
+    if row is None:
+        return ans
+    hit = next(h for h in result.hits if h.doc == row.doc and h.start <= row.start < h.end)
+    span = Span(row.doc, row.start, row.end, row.text)
+    return replace(ans, found=True, text=row.text, span=span, hit=hit, figure=row)
+
+
+def _hit_figures(engine: Engine, result: SearchResult) -> list[TargetRow]:
+    """Targets-table rows whose clause lies in one of the top passages."""
+    hits = result.hits[:_CANDIDATE_HITS]
+    doc_ids = tuple(
+        d.doc_id for d in engine.index.documents() if d.file_name in {h.doc for h in hits}
+    )
+    return [
+        row
+        for row in table(engine, filters=Filters(doc_ids=doc_ids))
+        if any(h.doc == row.doc and h.start <= row.start and row.end <= h.end for h in hits)
+    ]
+
+
+def _best_figure(
+    result: SearchResult, rows: Sequence[TargetRow], floor: float = FOUND_COVERAGE
+) -> TargetRow | None:
+    """The row whose indicator (with its group's label), clause and heading cover the question
+    best, in the unit and kind asked; None below the answer threshold."""
+    intent = result.intent
+    units = asked_units(intent.question)
+    best, best_cov = None, floor
+    for row in rows:
+        if units and not any(row.figure.endswith(u) or row.unit == u for u in units):
+            continue
+        if intent.wants and row.kind and row.kind != intent.wants:
+            continue
+        text = " ".join((row.indicator, row.group, row.text, row.section))
+        cov = coverage(intent.groups, result.weights, text, result.key)
+        if cov >= best_cov:
+            best, best_cov = row, cov
+    return best
+
+
 def answer(engine: Engine, question: str, k: int = 10, **search_options) -> Answer:
     """Search, then extract the answer statement with its citation."""
-    return answer_from(search(engine, question, k=k, **search_options))
+    return answer_with(engine, search(engine, question, k=k, **search_options))

@@ -23,7 +23,7 @@ from ingest.errors import ConfigError, EduqaError
 
 from . import cli_compare
 from . import corpus as corpus_ops
-from .answer import answer_from
+from .answer import answer_with
 from .cli_options import (
     CorpusOpt,
     IndexOpt,
@@ -222,7 +222,7 @@ def _results(questions, k, year, region, doc_type, mode, index, corpus):
     engine = engine_for(settings_for(index, corpus))
     filters = filters_for(year, region, doc_type)
     for q in questions:
-        yield q, search(engine, q, k=k, filters=filters, mode=_mode(mode))
+        yield engine, q, search(engine, q, k=k, filters=filters, mode=_mode(mode))
 
 
 Questions = Annotated[list[str], typer.Argument(help="One or more questions.")]
@@ -241,7 +241,7 @@ def search_cmd(
     corpus: CorpusOpt = None,
 ) -> None:
     """The best passages for each question."""
-    for q, result in _results(questions, k, year, region, doc_type, mode, index, corpus):
+    for _, q, result in _results(questions, k, year, region, doc_type, mode, index, corpus):
         if as_json:
             row = {"question": q, "hits": [h.to_dict() for h in result.hits]}
             out.print(json.dumps(row, ensure_ascii=False), markup=False)
@@ -263,12 +263,18 @@ def ask_cmd(
     corpus: CorpusOpt = None,
 ) -> None:
     """Answer each question with the statement that answers it and its citation."""
-    for q, result in _results(questions, k, year, region, doc_type, mode, index, corpus):
-        ans = answer_from(result)
+    for engine, q, result in _results(questions, k, year, region, doc_type, mode, index, corpus):
+        ans = answer_with(engine, result)
         if as_json:
             out.print(json.dumps(ans.to_dict(), ensure_ascii=False), markup=False)
             continue
         out.print(f"[bold]? {q}[/]")
+        if ans.found and ans.lines:
+            for line in ans.lines:
+                h, where = line.hit, f"[{line.span.doc} {line.span.start}:{line.span.end}]"
+                out.print(f"[green]• {line.text}[/]")
+                out.print(f"  — {h.title} ({h.year}, {h.region}) {where}", markup=False)
+            continue
         if ans.found and ans.hit and ans.span:
             out.print(f"[green]{ans.text}[/]")
             where = f"[{ans.span.doc} {ans.span.start}:{ans.span.end}]"

@@ -27,13 +27,15 @@ PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁
              "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏",
              "宁夏", "新疆", "香港", "澳门")  # fmt: skip
 # An unknown place named at the start of a question ("长沙市2021年…"): 2–4 characters and a
-# county/city suffix. Only used when no known region or province matched.
-_PLACE = re.compile(r"^([\u4e00-\u9fff]{1,4}?(?:市|县|区|州))")
+# county/city suffix. Only used when no known region or province matched; "哪些县…", "各市…"
+# and "全县…" ask about every place, not about one named place.
+_PLACE = re.compile(r"^(?![哪各每全本这该])([\u4e00-\u9fff]{1,4}?(?:市|县|区|州))")
 # Words of the question form, not of the thing asked about.
 _STOP_TEXT = """
 的 了 是 在 和 与 及 对 把 为 要 有 吗 呢 啊 哪 哪些 哪个 哪所 哪一 什么 多少 几 几所 几个 怎样 如何
 怎么 是否 目标 计划 年 今年 全年 各 各地 地方 提到 提出 这份 这个 该 其 中 个 所 名 人 项 达到 实现
 实际 主要 期间 具体 一共 总共 分别 大约 大概 当年 年度 有关 相关 方面 情况 工作 等 共 了 多 少
+举措 做法
 what how many much which who the a an of in to is was were did does do for and by
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
@@ -52,6 +54,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "比例": ("比率",),
     "控制": ("控制在", "下降到", "降至"),
     "资助": ("帮扶", "补助"),
+    "消除": ("化解",),
+    "化解": ("消除",),
 }
 # "定为什么年" / "以什么为主题": the answer is a name that ends in that category word
 _CATEGORY = re.compile(
@@ -187,9 +191,8 @@ def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
         groups = tuple(g for g in translated if not set(g) <= GENERIC)
         terms = tuple(dict.fromkeys(t for g in translated for t in g))
     else:
-        terms = tuple(
-            t for t in tokenize(question) if t not in drop and not re.fullmatch(r"\d\d", t)
-        )
+        asked = _ACROSS.sub(" ", question)  # "哪些地方…": the form of the question, not its topic
+        terms = tuple(t for t in tokenize(asked) if t not in drop and not re.fullmatch(r"\d\d", t))
         groups = tuple((t, *SYNONYMS.get(t, ())) for t in terms)
     category = _CATEGORY.search(question) or _CATEGORY_EN.search(question)
     return QueryIntent(

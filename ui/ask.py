@@ -13,7 +13,7 @@ import re
 import streamlit as st
 import streamlit.components.v1 as components
 
-from app.answer import Answer, answer_figures, answer_from, answer_markdown
+from app.answer import Answer, answer_figures, answer_markdown, answer_with
 from app.corpus import Facets, facets
 from app.engine import Engine
 from app.search import Filters, Hit, SearchResult, search
@@ -61,7 +61,7 @@ def render() -> None:
     except EduqaError as error:
         st.error(str(error))
         return
-    ans = answer_from(result)
+    ans = answer_with(eng, result)
     with answer_box:
         _answer(ans)
     _passages(eng, ans)
