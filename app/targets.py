@@ -8,6 +8,7 @@ file, so a table or chart costs a filter, not a clustering.
 from __future__ import annotations
 
 import csv
+import io
 import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -194,20 +195,28 @@ def _row(engine: Engine, target: Target, group: IndicatorGroup) -> TargetRow:
 
 
 def export(rows: Sequence[TargetRow], path: Path) -> None:
-    """Write the rows as CSV (UTF-8 with BOM, so Excel reads the Chinese) or as .xlsx."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=_COLUMNS)
-            writer.writeheader()
-            writer.writerows(r.to_dict() for r in rows)
-    elif suffix == ".xlsx":
-        _write_xlsx(rows, path)
-    else:
-        raise ConfigError(path, "export to a .csv or .xlsx file")
+    """Write the rows to a .csv or .xlsx file (the format follows the suffix)."""
+    path.write_bytes(table_bytes(rows, path.suffix.lower().lstrip(".") or "?", path))
 
 
-def _write_xlsx(rows: Sequence[TargetRow], path: Path) -> None:
+def table_bytes(rows: Sequence[TargetRow], fmt: str, name: Path | str = "targets") -> bytes:
+    """The rows as CSV (UTF-8 with BOM, so Excel reads the Chinese) or as an .xlsx workbook.
+
+    Raises:
+        ConfigError: a format other than csv or xlsx (`name` is what the message names).
+    """
+    if fmt == "csv":
+        handle = io.StringIO(newline="")
+        writer = csv.DictWriter(handle, fieldnames=_COLUMNS)
+        writer.writeheader()
+        writer.writerows(r.to_dict() for r in rows)
+        return ("\ufeff" + handle.getvalue()).encode("utf-8")
+    if fmt == "xlsx":
+        return _xlsx(rows)
+    raise ConfigError(name, "export to a .csv or .xlsx file")
+
+
+def _xlsx(rows: Sequence[TargetRow]) -> bytes:
     from openpyxl import Workbook  # only exports need it
 
     book = Workbook()
@@ -218,4 +227,6 @@ def _write_xlsx(rows: Sequence[TargetRow], path: Path) -> None:
         values = row.to_dict()
         sheet.append([values[c] for c in _COLUMNS])
     sheet.freeze_panes = "A2"
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -12,6 +12,8 @@ from app.engine import Engine
 from app.search import Filters
 from ingest.errors import EduqaError
 
+from . import diff as diff_page
+from . import targets as targets_page
 from .common import engine, highlight_terms, t
 
 EXAMPLES = ("学前教育毛入园率", "教师招聘", "大班额", "教育扶贫")
@@ -27,6 +29,18 @@ def render() -> None:
     if eng is None:
         return
     filters, per_doc = _sidebar(eng)
+    topic_tab, targets_tab, diff_tab = st.tabs(
+        [t("compare_tab_topic"), t("compare_tab_targets"), t("compare_tab_diff")]
+    )
+    with topic_tab:
+        _topic(eng, filters, per_doc)
+    with targets_tab:
+        targets_page.render(eng, filters)
+    with diff_tab:
+        diff_page.render(eng)
+
+
+def _topic(eng: Engine, filters: Filters, per_doc: int) -> None:
     if _TOPIC not in st.session_state:
         st.session_state[_TOPIC] = st.session_state.get(_SAVED, "")
     st.caption(t("compare_examples"))
@@ -90,6 +104,9 @@ def _show(comparison: Comparison) -> None:
             for column, doc in zip(columns, docs[first : first + PER_ROW], strict=False):
                 with column:
                     _document(doc, terms)
+    if comparison.timelines:
+        st.subheader(t("compare_timeline"))
+        targets_page.chart(comparison.timelines, key="compare_chart")
     st.download_button(
         t("compare_download"),
         json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1),
@@ -115,3 +132,13 @@ def _document(doc: DocumentPassages, terms: list[str]) -> None:
             # table rows of a schedule read better as one line than one cell per line
             text = " ".join(hit.text.split())
             st.markdown(highlight_terms(text, terms), unsafe_allow_html=True)
+        for row in doc.targets:
+            kind = t(f"kind_{row.kind}") if row.kind else ""
+            value = f"{row.value:g}" + (f"–{row.value_max:g}" if row.value_max is not None else "")
+            figure = f"{value} {row.unit}" + (f"（{row.qualifier}）" if row.qualifier else "")
+            st.markdown(
+                f"📊 **{html.escape(row.indicator)}**：{html.escape(figure)}"
+                f" <small>{html.escape(' · '.join(p for p in (kind, str(row.year or '')) if p))}"
+                "</small>",
+                unsafe_allow_html=True,
+            )

@@ -40,7 +40,15 @@ def test_compare_shows_region_groups_with_highlighted_passages(seed_copy) -> Non
 
     assert not at.exception
     assert not at.error
-    assert [h.value for h in at.main.subheader] == ["崇阳县", "怀化市", "平江县", "攸县"]
+    topic_tab = at.tabs[0]
+    assert [h.value for h in topic_tab.subheader] == [
+        "崇阳县",
+        "怀化市",
+        "平江县",
+        "攸县",
+        "指标走势",
+    ]
+    assert any("📊 **城区大班额**：16 %（以内）" in m.value for m in topic_tab.markdown)
     passages = [m.value for m in at.markdown if "<mark>大班额</mark>" in m.value]
     assert 4 <= len(passages) <= 8  # at most two per plan
     assert any("崇阳县2020年教育工作要点" in m.value for m in at.markdown)
@@ -58,8 +66,57 @@ def test_compare_says_so_when_no_plan_names_the_topic(seed_copy) -> None:
     at = AppTest.from_function(compare_page, default_timeout=120).run()
     at.text_input(key="compare_topic").input("人工智能实验室").run()
 
-    assert "人工智能实验室" in at.info[0].value
-    assert not at.main.subheader
+    assert "人工智能实验室" in at.tabs[0].info[0].value
+    assert not at.tabs[0].subheader
+
+
+def test_targets_tab_filters_exports_and_charts_an_indicator(seed_copy) -> None:
+    at = AppTest.from_function(compare_page, default_timeout=120).run()
+    tab = at.tabs[1]
+    everything = tab.dataframe[0].value
+    assert len(everything) > 100
+
+    tab.text_input(key="targets_indicator").input("入园率").run()
+
+    tab = at.tabs[1]
+    frame = tab.dataframe[0].value
+    assert sorted(zip(frame["年份"], frame["数值"], strict=True)) == [
+        (2011, 83),
+        (2011, 95),
+        (2016, 85),
+        (2016, 99),
+    ]
+    assert {b.label for b in tab.get("download_button")} == {"下载 CSV", "下载 Excel"}
+    assert tab.selectbox(key="targets_chart").value.startswith("学前一年入园率")
+    assert tab.get("vega_lite_chart")
+
+
+def test_a_merge_on_the_targets_tab_is_saved_beside_the_corpus(seed_copy) -> None:
+    at = AppTest.from_function(compare_page, default_timeout=120).run()
+    at.multiselect(key="groups_merge").set_value(["招录义务段教师", "公开招聘和人才引进教师"]).run()
+    at.button(key="groups_merge_button").click().run()
+
+    assert not at.exception
+    saved = json.loads((seed_copy / "corpus" / "indicator_groups.json").read_text("utf-8"))
+    assert saved["merged"] == [["招录义务段教师", "公开招聘和人才引进教师"]]
+    at.tabs[1].text_input(key="targets_indicator").input("招录义务段教师").run()
+    assert len(at.tabs[1].dataframe[0].value) == 2
+
+
+def test_diff_tab_shows_changed_figures_and_aligned_sections(seed_copy) -> None:
+    at = AppTest.from_function(compare_page, default_timeout=120).run()
+    at.selectbox(key="diff_old").set_value("002_da9a2d427325ff29.txt").run()
+    at.selectbox(key="diff_new").set_value("000_6e8b3975040a17d5.txt").run()
+
+    tab = at.tabs[2]
+    assert not at.exception
+    figures = tab.dataframe[0].value
+    changed = figures[figures[""] == "～"]
+    assert list(zip(changed["A"], changed["B"], strict=True)) == [("95 %（以上）", "99 %（以上）")]
+    titles = [e.label for e in tab.expander]
+    assert any(
+        "30.推进人事制度改革 ⇒" in title and "4.深化人事制度改革" in title for title in titles
+    )
 
 
 def qa_file(tmp_path: Path) -> Path:
