@@ -146,7 +146,8 @@ def table(
     if indicator:
         wanted = _named_groups(engine, indicator, groups)
         rows = [t for t in rows if _group_of(t, groups).label in wanted]
-    return [_row(engine, t, _group_of(t, groups)) for t in rows]
+    texts = {doc_id: engine.index.document_text(doc_id) for doc_id in {t.doc_id for t in rows}}
+    return [_row(engine, t, _group_of(t, groups), texts[t.doc_id]) for t in rows]
 
 
 def _group_of(target: Target, groups: dict[tuple[str, str], IndicatorGroup]) -> IndicatorGroup:
@@ -170,9 +171,8 @@ def _named_groups(
     }
 
 
-def _row(engine: Engine, target: Target, group: IndicatorGroup) -> TargetRow:
+def _row(engine: Engine, target: Target, group: IndicatorGroup, text: str) -> TargetRow:
     doc = engine.index.document_by_id(target.doc_id)
-    text = engine.index.document_text(target.doc_id)
     return TargetRow(
         doc=doc.file_name,
         title=doc.meta.title,

@@ -26,9 +26,11 @@ def render(eng: Engine) -> None:
     labels = {d.file_name: f"{d.meta.title}（{d.meta.region or '—'}，{d.meta.year or '—'}）"
               for d in docs}  # fmt: skip
     names = list(labels)
+    first, second = _default_pair(docs)
     left, right = st.columns(2)
-    old = left.selectbox(t("diff_old"), names, index=0, format_func=labels.get, key="diff_old")
-    new = right.selectbox(t("diff_new"), names, index=1, format_func=labels.get, key="diff_new")
+    old = left.selectbox(t("diff_old"), names, index=first, format_func=labels.get, key="diff_old")
+    new = right.selectbox(t("diff_new"), names, index=second, format_func=labels.get,
+                          key="diff_new")  # fmt: skip
     if old == new:
         st.info(t("diff_same_plan"))
         return
@@ -39,6 +41,16 @@ def render(eng: Engine) -> None:
     for section in result.sections:
         if section.status != "same" or show_same:
             _section(section)
+
+
+def _default_pair(docs) -> tuple[int, int]:
+    """Two plans of one region, the older first, when the corpus has such a pair."""
+    for i, a in enumerate(docs):
+        for j in range(i + 1, len(docs)):
+            b = docs[j]
+            if a.meta.region and a.meta.region == b.meta.region and a.meta.year != b.meta.year:
+                return i, j
+    return 0, 1
 
 
 def _summary(result: PlanDiff) -> None:
@@ -63,7 +75,7 @@ def _figures(result: PlanDiff) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                "": [_MARK[c.status] for c in moved],
+                t("diff_change"): [t(f"diff_status_{c.status}") for c in moved],
                 t("col_indicator"): [c.group for c in moved],
                 t("diff_old_value"): [_figure(c.old) for c in moved],
                 t("diff_new_value"): [_figure(c.new) for c in moved],
@@ -80,7 +92,7 @@ def _section(section: SectionDiff) -> None:
     if section.old is not None and section.new is not None and section.old != section.new:
         heading = f"{section.old} ⇒ {section.new}"
     title = f"{_MARK[section.status]} {heading or t('diff_opening')}"
-    with st.expander(title, expanded=section.status == "changed"):
+    with st.expander(title):
         for change in section.changes:
             parts = []
             if change.old:

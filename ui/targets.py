@@ -54,12 +54,12 @@ def render(eng: Engine, filters: Filters) -> None:
 def _frame(rows: list[TargetRow]) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            t("col_region"): [r.region or "" for r in rows],
+            t("col_region"): [r.region or t("region_none") for r in rows],
             t("col_year"): [r.year for r in rows],
             t("col_kind"): [t(f"kind_{r.kind}") if r.kind else "" for r in rows],
             t("col_indicator"): [r.indicator for r in rows],
             t("col_value"): [r.value for r in rows],
-            t("col_value_max"): [r.value_max for r in rows],
+            t("col_value_max"): ["" if r.value_max is None else f"{r.value_max:g}" for r in rows],
             t("col_unit"): [r.unit for r in rows],
             t("col_qualifier"): [r.qualifier or "" for r in rows],
             t("col_group"): [r.group for r in rows],

@@ -192,6 +192,21 @@ def compare(page: Page, topic: str, timeout: float = FIRST_ANSWER_TIMEOUT) -> No
     wait_idle(page, timeout)
 
 
+def targets(page: Page, indicator: str, timeout: float = FIRST_ANSWER_TIMEOUT) -> None:
+    """On the Compare page, open the targets table and filter it by an indicator."""
+    page.get_by_role("tab", name="指标表").click()
+    box = page.get_by_role("textbox", name="指标")
+    box.fill(indicator)
+    box.press("Enter")
+    wait_idle(page, timeout)
+
+
+def plan_diff(page: Page, timeout: float = FIRST_ANSWER_TIMEOUT) -> None:
+    """On the Compare page, open the plan diff of the first two plans."""
+    page.get_by_role("tab", name="计划对照").click()
+    wait_idle(page, timeout)
+
+
 def upload(page: Page, path: Path, timeout: float = LONG_TIMEOUT) -> None:
     """On the Documents page, choose a file in the uploader and add it to the index."""
     uploader = page.get_by_test_id("stFileUploader")

@@ -29,14 +29,18 @@ from .harness import (
     launch_chromium,
     new_page,
     open_page,
+    plan_diff,
     run_evaluation,
     running_app,
+    targets,
 )
 
 # (file name, URL path, what to do on the page before the shots)
 SHOTS: tuple[tuple[str, str, Callable[[Page], None]], ...] = (
     ("ask", "", lambda page: ask(page, "崇阳县2020年教师招聘目标是多少？")),
-    ("compare", "compare", lambda page: compare(page, "教师招聘")),
+    ("compare", "compare", lambda page: compare(page, "大班额")),
+    ("compare-targets", "compare", lambda page: targets(page, "入园率")),
+    ("compare-diff", "compare", plan_diff),
     ("documents", "documents", lambda page: None),
     ("evaluation", "evaluation", run_evaluation),
 )

@@ -19,6 +19,7 @@ from .harness import (
     open_page,
     run_evaluation,
     table_rows,
+    targets,
     upload,
 )
 
@@ -49,6 +50,22 @@ def test_question_without_region_is_answered_from_chongyang_plan_with_highlight(
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("200人")
     expect(page.get_by_test_id("stMain")).to_contain_text("崇阳县2020年教育工作要点")
     expect(page.locator("mark").filter(has_text="200人").first).to_be_visible()
+
+
+def test_targets_table_is_filtered_and_charted_in_the_browser(page: Page, app_url: str):
+    open_page(page, app_url, "compare")
+    targets(page, "入园率")
+
+    panel = page.get_by_role("tabpanel", name="指标表")
+    rows = table_rows(panel.get_by_test_id("stDataFrame").first)
+    assert sorted((r["年份"], r["数值"]) for r in rows) == [
+        ("2011", "83"),
+        ("2011", "95"),
+        ("2016", "85"),
+        ("2016", "99"),
+    ]
+    expect(panel.get_by_test_id("stVegaLiteChart")).to_be_visible()
+    expect(panel.get_by_role("button", name="下载 Excel")).to_be_visible()
 
 
 def test_uploaded_pdf_is_listed_and_its_figures_are_answered(page: Page, app_url: str, tmp_path):

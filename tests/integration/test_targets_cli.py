@@ -179,3 +179,35 @@ def test_extraction_precision_and_recall_hold_on_the_labelled_plans(tmp_path: Pa
             assert report[f"{field}_precision"] >= 0.9, (gold, field, report)
             assert report[f"{field}_recall"] >= 0.9, (gold, field, report)
         assert (tmp_path / f"extraction-{gold}.json").exists()
+
+
+def test_ask_across_plans_answers_with_one_cited_line_per_plan(seed_index, seed_engine) -> None:
+    (found, absent) = rows_of(
+        run(seed_index, "ask", "--json", "哪些县提到消除大班额", "哪些县提到人工智能课程")
+    )
+
+    assert found["found"] is True
+    assert {ln["doc"] for ln in found["lines"]} == {PINGJIANG, YOUXIAN, HUAIHUA,
+                                                    "004_3048a19dee19119f.txt"}  # fmt: skip
+    for line in found["lines"]:
+        doc = seed_engine.index.find_document(line["doc"])
+        text = seed_engine.index.document_text(doc.doc_id)
+        assert text[line["start"] : line["end"]] == line["text"]
+        assert "大班额" in line["text"] and len(line["text"]) <= 100
+    assert found["citation"]["doc"] == found["lines"][0]["doc"]
+    assert absent["found"] is False and absent["lines"] == []
+
+
+def test_a_quantity_answer_carries_its_targets_row(seed_index) -> None:
+    (ans,) = rows_of(run(seed_index, "ask", "--json", "2016年平江县学前三年毛入园率目标"))
+
+    assert ans["found"] and "85%" in ans["answer"]
+    row = ans["target"]
+    assert (row["doc"], row["value"], row["unit"], row["qualifier"], row["kind"]) == (
+        PINGJIANG,
+        85,
+        "%",
+        "以上",
+        "target",
+    )
+    assert ans["citation"]["start"] <= row["start"] < ans["citation"]["end"]

@@ -111,7 +111,7 @@ def test_diff_tab_shows_changed_figures_and_aligned_sections(seed_copy) -> None:
     tab = at.tabs[2]
     assert not at.exception
     figures = tab.dataframe[0].value
-    changed = figures[figures[""] == "～"]
+    changed = figures[figures["变化"] == "数值改变"]
     assert list(zip(changed["A"], changed["B"], strict=True)) == [("95 %（以上）", "99 %（以上）")]
     titles = [e.label for e in tab.expander]
     assert any(

@@ -230,3 +230,7 @@ def test_fenbie_hands_out_one_indicator_per_figure_and_shares_the_bound() -> Non
     ]
     (primary, _) = extract_targets(_doc("小学、初中入学率分别达到100%、99%以上。"))
     assert (primary.indicator, primary.qualifier) == ("小学入学率", "达到")
+
+
+def test_a_percentage_named_by_a_count_is_a_slogan_not_a_figure() -> None:
+    assert extract_targets(_doc("巩固三个100%工作成果,完成校园安防“三个100%”建设。")) == ()
