@@ -30,10 +30,12 @@ from ingest.targets import indicator_key
 THRESHOLD = 0.6  # blended similarity an indicator needs to every member of a group
 _COSINE_FLOOR = 0.85  # e5 cosines of unrelated short phrases sit around here
 _COSINE_WEIGHT = 0.6
-# words that split an indicator by population or place: 小学入学率 is not 初中入学率
+# words that split an indicator by population, place or level: 小学入学率 is not 初中入学率,
+# 省级示范幼儿园 not 市级示范幼儿园
 _MARKERS = re.compile(
     r"学前|幼儿|小学|初中|高中|普高|中职|职业|职高|中专|高职|义务|特殊|特教|残疾|三残|高等|本科|"
-    r"一本|二本|三本|专科|城区|城镇|农村|乡村|乡镇|县城|超大|民办|公办|寄宿|留守|贫困|男|女"
+    r"一本|二本|三本|专科|城区|城镇|农村|乡村|乡镇|县城|超大|民办|公办|寄宿|留守|贫困|男|女|"
+    r"国家级|省级|市级|县级|校级|全国|全省"
 )
 # markers whose absence is a meaning too: 超大班额 is not 大班额, 毛入园率 is not 入园率
 _STRICT_MARKERS = re.compile(r"超大|毛|净")

@@ -63,12 +63,16 @@ _PREFIX_QUALIFIERS = (
     ("不少于", "不少于"),
     ("不超过", "不超过"),
     ("超过", "超过"),
+    ("突破", "超过"),
     ("达到", "达到"),
     ("达", "达到"),
     ("完成", "完成"),
 )
 # words between the indicator and its figure that say nothing about what is measured
-_FILLER_TAIL = re.compile(r"(?:分别|均|都|共|累计|约|近|保持在?|稳定在|为|是|已有|已经|已)+$")
+_FILLER_TAIL = re.compile(
+    r"(?:分别|均|都|共|累计|约|近|保持在?|稳定在|为|是|已有|已经|已|"
+    r"(?:下降|降低|降|提高|提升|增加|增长|减少|上升)(?:到|至))+$"
+)
 # an item's own number: "2.招聘新教师120人" measures 招聘新教师
 _OUTLINE_NUMBER = re.compile(
     r"^(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）])"
@@ -105,7 +109,7 @@ _YEAR_QUALIFIED = re.compile(r"^(?:以上|以下|左右|以内)")
 
 
 _SCOPE_PREFIX = re.compile(
-    r"^(?:(?:19|20)\d\d年|全年|当年|今年|明年|年度|全[县市区省州旗]|[我本][县市区省州旗]|县域|市域)+"
+    r"^(?:(?:19|20)\d\d年|全年|当年|今年|明年|年度|全[县市区省州旗]|[我本][县市区省州旗]|县域|市域|共|累计)+"
 )
 _KEY_DROP = re.compile(r"[\s\"'“”‘’()（）《》〈〉【】\[\]]|的$")
 
