@@ -96,6 +96,7 @@ _NOMINAL = re.compile(r"(?:率|数|量|度|面积|比例)$")
 _LEADING_PREPOSITION = re.compile(r"^(?:对|为|将|向|把|给|让)")
 _LONG_INDICATOR = 12  # characters; longer ones are usually a whole clause, not a measure
 _SLOGAN_COUNT = re.compile(r"[一二两三四五六七八九十]个$")
+_CLASS_SIZE_LINE = re.compile(r"(?:及)?以上的?(?:超)?大班额")
 _REPEATED_DIGITS = re.compile(r"[一二两三四五六七八九]{2}")
 # a preposition alone is no indicator: "对11所市直学校开展…" is about 市直学校
 _PREPOSITION_ONLY = re.compile(r"^(?:对|为|将|向|有|.)?$")
@@ -280,6 +281,8 @@ def _is_quantity(text: str, match: re.Match[str], clause_start: int) -> bool:
         return False  # ordinals ("第32个"), the tail of a longer number
     if _SLOGAN_COUNT.search(text, max(0, match.start() - 2), match.start()):
         return False  # "巩固三个100%工作成果": a named set of goals, not a figure
+    if _CLASS_SIZE_LINE.match(text, match.end()) and match.group("unit") == "人":
+        return False  # "消除56人以上大班额": the national definition of a large class
     if match.group("unit") == "年":
         value = _number(match.group("num") or "")
         standard = _YEAR_QUALIFIED.match(text[match.end() :])

@@ -234,3 +234,8 @@ def test_fenbie_hands_out_one_indicator_per_figure_and_shares_the_bound() -> Non
 
 def test_a_percentage_named_by_a_count_is_a_slogan_not_a_figure() -> None:
     assert extract_targets(_doc("巩固三个100%工作成果,完成校园安防“三个100%”建设。")) == ()
+
+
+def test_the_class_size_that_defines_a_large_class_is_not_a_figure() -> None:
+    targets = extract_targets(_doc("消除56人以上大班额、66人以上超大班额,大班额比例控制在9%以下。"))
+    assert [(t.value, t.unit) for t in targets] == [(9, "%")]
