@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from pypinyin import lazy_pinyin
+
 from index.indexer import Filters
 from ingest.errors import ConfigError
 from ingest.targets import indicator_key
@@ -95,7 +97,9 @@ def timelines(rows: Sequence[TargetRow]) -> tuple[Timeline, ...]:
 
 
 def _point_order(row: TargetRow) -> tuple:
-    return (row.region or "", row.year is None, row.year or 0, row.doc, row.start)
+    # regions in pinyin order as Chinese readers expect, plans without a region last
+    region = (0, lazy_pinyin(row.region)) if row.region else (1, [])
+    return (region, row.year is None, row.year or 0, row.doc, row.start)
 
 
 def _plain(number: float) -> float | int:
