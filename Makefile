@@ -53,6 +53,12 @@ eval: build
 	$(BIN)/eduqa eval-targets --gold evals/targets_gold
 	$(BIN)/eduqa eval-targets --gold evals/targets_gold_plans --corpus tests/data/plans
 
+# eduqa beside the tutorial pipeline (same model, same machine): build, throughput, latency, cold
+# starts, memory, disk and dev-set quality, printed and written to evals/reports/bench.json.
+# Run it on an idle machine: every number is wall-clock time.
+bench: install-dev
+	$(BIN)/python -m benchmarks.side_by_side
+
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 

@@ -1,0 +1,1 @@
+"""Benchmarks: eduqa beside the tutorial pipeline, embedding throughput, scale."""
