@@ -37,7 +37,7 @@ from .embedders import Embedder
 from .lexical import LexicalIndex, tokenize
 from .manifest import FORMAT, Manifest, ManifestDocument
 from .store import ChunkRow, Store, StoredDocument
-from .vectors import VectorIndex
+from .vectors import VectorIndex, layout_for
 
 CURRENT = "CURRENT"
 _STORE, _VECTORS, _LEXICAL, _MANIFEST = "store.sqlite", "vectors.faiss", "lexical", "manifest.json"
@@ -134,7 +134,9 @@ class Index:
         self.generation = generation
         self.manifest = Manifest.read(generation / _MANIFEST)
         self.store = Store(generation / _STORE, readonly=True)
-        self.vectors = VectorIndex.load(generation / _VECTORS)
+        self.vectors = VectorIndex.load(
+            generation / _VECTORS, self.manifest.vectors, self.manifest.trained
+        )
         self.vids, row_docs, self.row_years = self.store.chunk_table()
         self.lexical = LexicalIndex.load(generation / _LEXICAL, len(self.vids))
         self._documents = {d.doc_id: d for d in self.store.documents()}
@@ -331,7 +333,9 @@ class IndexWriter:
             self._live_manifest = manifest
             self._manifest_docs = {d.file_name: d for d in manifest.documents}
             self._store = Store(self._work / _STORE)
-            self._vectors = VectorIndex.load(self._work / _VECTORS)
+            self._vectors = VectorIndex.load(
+                self._work / _VECTORS, manifest.vectors, manifest.trained
+            )
         else:
             self._work.mkdir()
             self._store = Store(self._work / _STORE)
@@ -449,6 +453,7 @@ class IndexWriter:
         lex_dir = self._work / _LEXICAL
         shutil.rmtree(lex_dir, ignore_errors=True)
         lexical.save(lex_dir)
+        self._relayout()
         self._vectors.save(self._work / _VECTORS)
         manifest = Manifest(
             format=FORMAT,
@@ -457,6 +462,8 @@ class IndexWriter:
             pipeline=PIPELINE_VERSION,
             chunking=tuple(sorted(self.settings.to_dict().items())),
             documents=tuple(sorted(self._manifest_docs.values(), key=lambda d: d.file_name)),
+            vectors=self._vectors.layout,
+            trained=self._vectors.trained,
         )
         (self._work / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         _fsync_tree(self._work)
@@ -470,6 +477,14 @@ class IndexWriter:
         _fsync_dir(self.root)
         _drop_old_generations(self.root, generation)
         return self._result()
+
+    def _relayout(self) -> None:
+        """Move the vectors to the layout the corpus size now calls for (flat or IVF)."""
+        vectors = self._vectors
+        wanted = layout_for(vectors.size, vectors.layout, vectors.trained)
+        if wanted != vectors.layout:
+            vids, rows = vectors.all_vectors()
+            self._vectors = VectorIndex.with_layout(wanted, vids, rows)
 
     def _changed(self) -> bool:
         live = self._live_manifest

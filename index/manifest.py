@@ -1,8 +1,8 @@
 """The manifest: what built an index generation, so a mismatch is caught before it misleads.
 
 It records the embedder and its dimension (vectors of two models must never be mixed), the
-chunking settings and pipeline version (a change means passages differ and must be rebuilt) and
-each document's content hash.
+chunking settings and pipeline version (a change means passages differ and must be rebuilt),
+each document's content hash, and the FAISS layout the corpus size called for.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ class Manifest:
     pipeline: str
     chunking: tuple[tuple[str, int], ...]
     documents: tuple[ManifestDocument, ...]
+    vectors: str = "flat"  # FAISS layout, `vectors.layout_for`: "flat" or "ivf<lists>"
+    trained: int = 0  # vectors the IVF lists were trained for
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -46,6 +48,8 @@ class Manifest:
             pipeline=data["pipeline"],
             chunking=tuple(sorted((k, int(v)) for k, v in data["chunking"].items())),
             documents=tuple(ManifestDocument(**d) for d in data["documents"]),
+            vectors=data.get("vectors", "flat"),
+            trained=int(data.get("trained", 0)),
         )
 
     @classmethod
