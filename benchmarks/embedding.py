@@ -68,8 +68,16 @@ def main() -> None:
         return
     rows = []
     for threads in THREADS:
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.embedding",
+            "--worker",
+            "--corpus",
+            str(args.corpus),
+        ]
         out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.embedding", "--worker", "--corpus", str(args.corpus)],
+            command,
             cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": str(threads)},
             capture_output=True, text=True, check=True,
         )  # fmt: skip

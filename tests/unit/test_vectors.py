@@ -23,11 +23,11 @@ def _clustered(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
     ("size", "current", "trained", "wanted"),
     [
         (1_000, "flat", 0, "flat"),
-        (200_000, "flat", 0, "flat"),
-        (1_000_000, "flat", 0, "ivf4096"),
-        (150_000, "ivf2048", 250_000, "ivf2048"),  # shrinking a little keeps the lists
-        (90_000, "ivf2048", 250_000, "flat"),  # well below the line: exact again
-        (1_100_000, "ivf2048", 250_000, "ivf4096"),  # grown past its training: retrain
+        (50_000, "flat", 0, "flat"),
+        (1_000_000, "flat", 0, "ivf1024"),
+        (40_000, "ivf256", 100_000, "ivf256"),  # shrinking a little keeps the lists
+        (20_000, "ivf256", 100_000, "flat"),  # well below the line: exact again
+        (500_000, "ivf256", 100_000, "ivf512"),  # grown past its training: retrain
     ],
 )
 def test_layout_follows_the_corpus_size(size, current, trained, wanted) -> None:
