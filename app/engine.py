@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from index.backend import SearchIndex
 from index.embedders import Embedder, load_embedder
 from index.indexer import Index
 
@@ -20,7 +21,7 @@ from .settings import Settings
 class Engine:
     settings: Settings
     embedder: Embedder
-    index: Index
+    index: SearchIndex  # today FAISS + bm25s + SQLite (`Index`)
     regions: tuple[Region, ...] = field(default=())
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

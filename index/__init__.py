@@ -1,5 +1,6 @@
 """Embeddings, FAISS vectors, BM25, the SQLite store and the one index writer."""
 
+from .backend import SearchIndex
 from .embedders import DEFAULT_MODEL, Embedder, load_embedder
 from .indexer import Filters, Index, IndexWriter, WriteResult
 
@@ -9,6 +10,7 @@ __all__ = [
     "Filters",
     "Index",
     "IndexWriter",
+    "SearchIndex",
     "WriteResult",
     "load_embedder",
 ]
