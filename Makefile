@@ -57,7 +57,9 @@ eval: build
 # starts, memory, disk and dev-set quality, printed and written to evals/reports/bench.json.
 # Run it on an idle machine: every number is wall-clock time.
 bench: install-dev
+	$(PIP) -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks.side_by_side
+	$(BIN)/python -m benchmarks.scale
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
