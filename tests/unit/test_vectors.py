@@ -1,4 +1,4 @@
-"""FAISS layouts by size: exact below the line, IVF above, the same answers through the same calls."""
+"""FAISS layouts by size: exact below the line, IVF above, the same answers through one API."""
 
 from __future__ import annotations
 
