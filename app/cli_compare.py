@@ -31,29 +31,16 @@ from .cli_options import (
 from .compare import compare
 from .diff import diff
 from .extraction_eval import FIELDS, ExtractionReport, evaluate_extraction
-from .targets import TargetRow, corrections, export, indicator_groups, table
+from .targets import TargetRow, corrections, export, figure_label, indicator_groups, table
 
 KINDS = ("target", "result")
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}" if abs(value) < 1e15 else str(value)
-
-
-def _figure_cell(row: TargetRow) -> str:
-    value = _number(row.value)
-    if row.value_max is not None:
-        value += f"–{_number(row.value_max)}"
-    return f"{value} {row.unit}" + (f" ({row.qualifier})" if row.qualifier else "")
 
 
 def _targets_table(rows: list[TargetRow], title: str | None = None) -> Table:
     grid = Table("doc", "region", "year", "kind", "indicator", "figure", "group", title=title)
     for r in rows:
         grid.add_row(r.doc, r.region or "", str(r.year or ""), r.kind or "", r.indicator,
-                     _figure_cell(r), r.group)  # fmt: skip
+                     figure_label(r), r.group)  # fmt: skip
     return grid
 
 
@@ -185,11 +172,11 @@ def compare_cmd(
             for h in d.hits:
                 out.print(f"    › {h.text}  [{h.start}:{h.end}]", markup=False)
             for t in d.targets:
-                out.print(f"    # {t.indicator}: {_figure_cell(t)}  ({t.kind or '-'}) "
+                out.print(f"    # {t.indicator}: {figure_label(t)}  ({t.kind or '-'}) "
                           f"[{t.start}:{t.end}]", markup=False)  # fmt: skip
     for line in result.timelines:
         points = "  →  ".join(
-            f"{p.region or '?'} {p.year or '?'} {p.kind or ''} {_figure_cell(p)}"
+            f"{p.region or '?'} {p.year or '?'} {p.kind or ''} {figure_label(p)}"
             for p in line.points
         )
         out.print(f"[bold]timeline {line.group} ({line.unit})[/]: {points}")
@@ -224,8 +211,8 @@ def diff_cmd(
     for t in result.targets:
         if t.status == "same" and not show_same:
             continue
-        grid.add_row(marks[t.status], t.group, _figure_cell(t.old) if t.old else "",
-                     _figure_cell(t.new) if t.new else "")  # fmt: skip
+        grid.add_row(marks[t.status], t.group, figure_label(t.old) if t.old else "",
+                     figure_label(t.new) if t.new else "")  # fmt: skip
     out.print(grid)
 
 

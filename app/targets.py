@@ -102,6 +102,21 @@ def _point_order(row: TargetRow) -> tuple:
     return (region, row.year is None, row.year or 0, row.doc, row.start)
 
 
+def plain_number(number: float) -> str:
+    """1463.0 → "1463", 90.21 → "90.21", 1610000.0 → "1610000" (never "1.61e+06")."""
+    if float(number).is_integer():
+        return str(int(number))
+    return format(number, "f").rstrip("0").rstrip(".")
+
+
+def figure_label(row: TargetRow) -> str:
+    """A figure as people read it: "85 % (以上)", "3–4 个", "1463 个"."""
+    value = plain_number(row.value)
+    if row.value_max is not None:
+        value += f"–{plain_number(row.value_max)}"
+    return f"{value} {row.unit}" + (f" ({row.qualifier})" if row.qualifier else "")
+
+
 def _plain(number: float) -> float | int:
     """85.0 → 85 in JSON and CSV; 90.21 stays."""
     return int(number) if float(number).is_integer() else number

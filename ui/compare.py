@@ -10,6 +10,7 @@ import streamlit as st
 from app.compare import Comparison, DocumentPassages, compare
 from app.engine import Engine
 from app.search import Filters
+from app.targets import figure_label
 from ingest.errors import EduqaError
 
 from . import diff as diff_page
@@ -134,8 +135,7 @@ def _document(doc: DocumentPassages, terms: list[str]) -> None:
             st.markdown(highlight_terms(text, terms), unsafe_allow_html=True)
         for row in doc.targets:
             kind = t(f"kind_{row.kind}") if row.kind else ""
-            value = f"{row.value:g}" + (f"–{row.value_max:g}" if row.value_max is not None else "")
-            figure = f"{value} {row.unit}" + (f"（{row.qualifier}）" if row.qualifier else "")
+            figure = figure_label(row)
             st.markdown(
                 f"📊 **{html.escape(row.indicator)}**：{html.escape(figure)}"
                 f" <small>{html.escape(' · '.join(p for p in (kind, str(row.year or '')) if p))}"

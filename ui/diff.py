@@ -9,6 +9,7 @@ import streamlit as st
 
 from app.diff import PlanDiff, SectionDiff, diff
 from app.engine import Engine
+from app.targets import figure_label
 
 from .common import t
 
@@ -60,13 +61,6 @@ def _summary(result: PlanDiff) -> None:
         column.metric(t(label), sum(s.status == status for s in result.sections))
 
 
-def _figure(row) -> str:
-    if row is None:
-        return ""
-    value = f"{row.value:g}" + (f"–{row.value_max:g}" if row.value_max is not None else "")
-    return f"{value} {row.unit}" + (f"（{row.qualifier}）" if row.qualifier else "")
-
-
 def _figures(result: PlanDiff) -> None:
     moved = [c for c in result.targets if c.status != "same"]
     if not moved:
@@ -77,8 +71,8 @@ def _figures(result: PlanDiff) -> None:
             {
                 t("diff_change"): [t(f"diff_status_{c.status}") for c in moved],
                 t("col_indicator"): [c.group for c in moved],
-                t("diff_old_value"): [_figure(c.old) for c in moved],
-                t("diff_new_value"): [_figure(c.new) for c in moved],
+                t("diff_old_value"): [figure_label(c.old) if c.old else "" for c in moved],
+                t("diff_new_value"): [figure_label(c.new) if c.new else "" for c in moved],
                 t("col_text"): [(c.new or c.old).text for c in moved],
             }
         ),

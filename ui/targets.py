@@ -9,7 +9,15 @@ import streamlit as st
 
 from app.engine import Engine
 from app.search import Filters
-from app.targets import TargetRow, Timeline, corrections, indicator_groups, table, table_bytes
+from app.targets import (
+    TargetRow,
+    Timeline,
+    corrections,
+    indicator_groups,
+    plain_number,
+    table,
+    table_bytes,
+)
 from app.targets import timelines as build_timelines
 
 from .common import t
@@ -59,7 +67,9 @@ def _frame(rows: list[TargetRow]) -> pd.DataFrame:
             t("col_kind"): [t(f"kind_{r.kind}") if r.kind else "" for r in rows],
             t("col_indicator"): [r.indicator for r in rows],
             t("col_value"): [r.value for r in rows],
-            t("col_value_max"): ["" if r.value_max is None else f"{r.value_max:g}" for r in rows],
+            t("col_value_max"): [
+                "" if r.value_max is None else plain_number(r.value_max) for r in rows
+            ],
             t("col_unit"): [r.unit for r in rows],
             t("col_qualifier"): [r.qualifier or "" for r in rows],
             t("col_group"): [r.group for r in rows],

@@ -48,7 +48,7 @@ def test_compare_shows_region_groups_with_highlighted_passages(seed_copy) -> Non
         "攸县",
         "指标走势",
     ]
-    assert any("📊 **城区大班额**：16 %（以内）" in m.value for m in topic_tab.markdown)
+    assert any("📊 **城区大班额**：16 % (以内)" in m.value for m in topic_tab.markdown)
     passages = [m.value for m in at.markdown if "<mark>大班额</mark>" in m.value]
     assert 4 <= len(passages) <= 8  # at most two per plan
     assert any("崇阳县2020年教育工作要点" in m.value for m in at.markdown)
@@ -112,7 +112,7 @@ def test_diff_tab_shows_changed_figures_and_aligned_sections(seed_copy) -> None:
     assert not at.exception
     figures = tab.dataframe[0].value
     changed = figures[figures["变化"] == "数值改变"]
-    assert list(zip(changed["A"], changed["B"], strict=True)) == [("95 %（以上）", "99 %（以上）")]
+    assert list(zip(changed["A"], changed["B"], strict=True)) == [("95 % (以上)", "99 % (以上)")]
     titles = [e.label for e in tab.expander]
     assert any(
         "30.推进人事制度改革 ⇒" in title and "4.深化人事制度改革" in title for title in titles
