@@ -30,7 +30,7 @@ from ingest.errors import ConfigError
 from .engine import Engine
 from .query import PROVINCES, STOPWORDS, SYNONYMS, Region, analyse
 from .search import Hit, search
-from .targets import TargetRow, Timeline, table, timelines
+from .targets import TargetRow, Timeline, groups_named, table, timelines
 
 # passages searched per plan before the relevance check; the best few that pass are kept
 _CANDIDATES = 10
@@ -229,7 +229,7 @@ def topic_targets(
 ) -> list[TargetRow]:
     """Figures on the topic: their clause holds its words, or their indicator group is named
     by it (so 学前三年毛入园率 comes with a topic worded 学前教育毛入园率)."""
-    named = {row.group for row in table(engine, indicator=topic, filters=filters)}
+    named = groups_named(engine, topic)
     return [
         row
         for row in table(engine, filters=filters)

@@ -163,7 +163,7 @@ def table(
     found = engine.index.targets(filters or Filters())
     rows = [t for t in found if kind is None or t.kind == kind]
     if indicator:
-        wanted = _named_groups(engine, indicator, groups)
+        wanted = groups_named(engine, indicator)
         rows = [t for t in rows if _group_of(t, groups).label in wanted]
     texts = {doc_id: engine.index.document_text(doc_id) for doc_id in {t.doc_id for t in rows}}
     return [_row(engine, t, _group_of(t, groups), texts[t.doc_id]) for t in rows]
@@ -174,9 +174,10 @@ def _group_of(target: Target, groups: dict[tuple[str, str], IndicatorGroup]) -> 
     return groups.get((key, unit_family(target.unit))) or IndicatorGroup(key, (key,), 1.0)
 
 
-def _named_groups(
-    engine: Engine, indicator: str, groups: dict[tuple[str, str], IndicatorGroup]
-) -> set[str]:
+def groups_named(engine: Engine, indicator: str) -> set[str]:
+    """Labels of the groups an indicator names: part of a member's wording, or else similar
+    enough to a member."""
+    groups = indicator_groups(engine)
     query = indicator_key(indicator)
     named = {g.label for (key, _), g in groups.items() if query in key}
     if named:
