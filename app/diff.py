@@ -23,7 +23,7 @@ from index.indexer import Filters
 from ingest.chunking import sentence_spans
 
 from .engine import Engine
-from .groups import unit_family
+from .groups import dice, unit_family
 from .targets import TargetRow, table
 
 SECTION_FLOOR = 0.45  # blended similarity below which two sections are not the same section
@@ -180,7 +180,7 @@ def _align(a: list[Section], b: list[Section]) -> list[tuple[int, int, float]]:
 def _section_similarity(a: Section, b: Section) -> float:
     cosine = float(np.dot(a.vector, b.vector))
     meaning = min(1.0, max(0.0, (cosine - _COSINE_FLOOR) / (1 - _COSINE_FLOOR)))
-    headings = _dice(_title(a.heading), _title(b.heading))
+    headings = dice(_title(a.heading), _title(b.heading))
     return 0.5 * meaning + 0.5 * headings
 
 
@@ -189,22 +189,13 @@ def _title(heading: str) -> str:
     return _NUMBERING.sub("", last)
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
-
-
-def _dice(a: str, b: str) -> float:
-    x, y = _bigrams(a), _bigrams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else float(a == b)
-
-
 def _section_diff(a: Section, b: Section, score: float) -> SectionDiff:
     changes: list[SentenceChange] = []
     used: set[int] = set()
     for sentence in b.sentences:
         best, best_score = None, 0.0
         for i, old in enumerate(a.sentences):
-            if i not in used and (d := _dice(old, sentence)) > best_score:
+            if i not in used and (d := dice(old, sentence)) > best_score:
                 best, best_score = i, d
         if best is not None and best_score >= _CHANGED_SENTENCE:
             used.add(best)

@@ -104,12 +104,12 @@ def similarity(a: str, b: str, vec_a: np.ndarray | None, vec_b: np.ndarray | Non
         return 1.0
     if not compatible(a, b):
         return 0.0
-    dice = _dice(a, b)
+    shared = dice(a, b)
     if vec_a is None or vec_b is None:
-        return dice
+        return shared
     cosine = float(np.dot(vec_a, vec_b))
     scaled = min(1.0, max(0.0, (cosine - _COSINE_FLOOR) / (1 - _COSINE_FLOOR)))
-    return _COSINE_WEIGHT * scaled + (1 - _COSINE_WEIGHT) * dice
+    return _COSINE_WEIGHT * scaled + (1 - _COSINE_WEIGHT) * shared
 
 
 def compatible(a: str, b: str) -> bool:
@@ -127,7 +127,8 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
 
-def _dice(a: str, b: str) -> float:
+def dice(a: str, b: str) -> float:
+    """Share of character bigrams two texts have in common (Dice), in [0, 1]."""
     x, y = _bigrams(a), _bigrams(b)
     return 2 * len(x & y) / (len(x) + len(y))
 

@@ -286,6 +286,12 @@ def build_onnx(m: E5Bin, path: Path, variant: str, accuracy_level: int = 4) -> N
         )
         return outs[0]
 
+    def skip_norm(inp, residual, norm, bias, out):
+        """LayerNorm(inp + bias + residual), ORT's fused SkipLayerNormalization."""
+        weights = [init(f"{norm}.{t}", m.f32(f"{norm}.{t}")) for t in ("w", "b")]
+        return node("SkipLayerNormalization", [inp, residual, *weights, init(bias, m.f32(bias))],
+                    [out], domain="com.microsoft", epsilon=m.eps)  # fmt: skip
+
     def linear(x: str, names: list[str], nin: int, out: str) -> str:
         """x @ W^T (no bias) for the row-concatenation of the named Q4 tensors."""
         if variant == "fp32":
@@ -350,19 +356,7 @@ def build_onnx(m: E5Bin, path: Path, variant: str, accuracy_level: int = 4) -> N
             num_heads=NH,
         )
         ao = linear(ctx, [f"{p}.ao.w"], H, f"{p}.ao")
-        x = node(
-            "SkipLayerNormalization",
-            [
-                ao,
-                x,
-                init(f"{p}.aln.w", m.f32(f"{p}.aln.w")),
-                init(f"{p}.aln.b", m.f32(f"{p}.aln.b")),
-                init(f"{p}.ao.b", m.f32(f"{p}.ao.b")),
-            ],
-            [f"{p}.x1"],
-            domain="com.microsoft",
-            epsilon=m.eps,
-        )
+        x = skip_norm(ao, x, f"{p}.aln", f"{p}.ao.b", f"{p}.x1")
         mid = linear(x, [f"{p}.fi.w"], H, f"{p}.fi")
         mid = node(
             "BiasGelu",
@@ -371,19 +365,7 @@ def build_onnx(m: E5Bin, path: Path, variant: str, accuracy_level: int = 4) -> N
             domain="com.microsoft",
         )
         fo = linear(mid, [f"{p}.fo.w"], FF, f"{p}.fo")
-        x = node(
-            "SkipLayerNormalization",
-            [
-                fo,
-                x,
-                init(f"{p}.oln.w", m.f32(f"{p}.oln.w")),
-                init(f"{p}.oln.b", m.f32(f"{p}.oln.b")),
-                init(f"{p}.fo.b", m.f32(f"{p}.fo.b")),
-            ],
-            [f"{p}.x2"],
-            domain="com.microsoft",
-            epsilon=m.eps,
-        )
+        x = skip_norm(fo, x, f"{p}.oln", f"{p}.fo.b", f"{p}.x2")
 
     # mean over the text's own tokens (specials included), L2 normalisation is done outside
     node("Unsqueeze", ["mask_f", init("axis_m1", np.array([-1], np.int64))], ["mask_f3"])
