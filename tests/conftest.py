@@ -12,21 +12,28 @@ SEED_CORPUS = ROOT / "corpus"
 DEV_QA = ROOT / "evals" / "qa_dev.jsonl"
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One model cache per test run: e5's graph is converted once, never into the user's."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> None:
     """Point EDUQA_INDEX / EDUQA_CORPUS at temp dirs so a test never writes the real ones."""
     monkeypatch.setenv("EDUQA_INDEX", str(tmp_path / "index"))
     monkeypatch.setenv("EDUQA_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("EDUQA_CACHE", str(model_cache))
     monkeypatch.delenv("EDUQA_MODEL", raising=False)
     monkeypatch.delenv("EDUQA_DEBUG", raising=False)
 
 
 @pytest.fixture(scope="session")
-def e5():
+def e5(model_cache: Path):
     """The real default embedder, loaded once per test run."""
     from index.embedders import load_embedder
 
-    return load_embedder()
+    return load_embedder(cache_dir=model_cache)
 
 
 @pytest.fixture(scope="session")

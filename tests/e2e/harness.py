@@ -21,6 +21,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, Playwright, ViewportSize, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
@@ -48,6 +49,7 @@ FIRST_ANSWER_TIMEOUT = 60_000
 RERUN_TIMEOUT = 30_000
 # ms: indexing an upload or evaluating the dev set (49 questions)
 LONG_TIMEOUT = 180_000
+TOOLBAR_ATTEMPTS = 5
 
 
 def chromium_path() -> Path | None:
@@ -228,9 +230,16 @@ def table_rows(table: Locator) -> list[dict[str, str]]:
     The grid draws its cells on a canvas, so the text is not in the page; the table's own
     "Download as CSV" gives exactly what it shows. Needs a page from `new_page`.
     """
-    table.hover()  # the toolbar shows on hover
-    with table.page.expect_download() as download:
-        table.get_by_role("button", name="Download as CSV").click()
+    button = table.get_by_role("button", name="Download as CSV")
+    for attempt in range(TOOLBAR_ATTEMPTS):
+        table.hover()  # the toolbar shows on hover, and hides when the grid redraws under it
+        try:
+            with table.page.expect_download() as download:
+                button.click(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == TOOLBAR_ATTEMPTS - 1:
+                raise
     with open(download.value.path(), encoding="utf-8-sig", newline="") as file:
         return list(csv.DictReader(file))
 

@@ -49,16 +49,15 @@ SHOTS: tuple[tuple[str, str, Callable[[Page], None]], ...] = (
 @contextmanager
 def _seed_app() -> Iterator[str]:
     """The app over a fresh index of a copy of corpus/ (the project's own index is not touched)."""
-    from app.corpus import build
-    from app.settings import Settings
-    from index.embedders import load_embedder
+    from app.corpus import build, load_model
+    from app.settings import load_settings
 
     with tempfile.TemporaryDirectory(prefix="eduqa-shots-") as tmp:
         base = Path(tmp)
         corpus = shutil.copytree(ROOT / "corpus", base / "corpus")
-        settings = Settings(index_dir=base / "index", corpus_dir=corpus)
+        settings = load_settings().with_paths(base / "index", corpus)
         print("indexing a copy of corpus/ …", flush=True)
-        build(settings, load_embedder(settings.model))
+        build(settings, load_model(settings))
         with running_app(settings.index_dir, corpus, base / "streamlit.log") as url:
             yield url
 
