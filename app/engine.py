@@ -22,7 +22,7 @@ from .settings import Settings
 class Engine:
     settings: Settings
     embedder: Embedder
-    index: SearchIndex  # today FAISS + bm25s + SQLite (`Index`)
+    index: SearchIndex  # today FAISS + segmented BM25 + SQLite (`Index`)
     regions: tuple[Region, ...] = field(default=())
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

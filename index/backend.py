@@ -1,6 +1,6 @@
 """The index as `app/` sees it: one read interface, whatever stores the vectors and postings.
 
-`Index` (FAISS + bm25s + SQLite, `indexer.py`) implements it today; a server-backed index
+`Index` (FAISS + segmented BM25 + SQLite, `indexer.py`) implements it today; a server-backed index
 (Milvus) implements it a second time. Nothing above `index/` may depend on more than this:
 search, answer, compare, diff and the pages only call these methods.
 

@@ -41,6 +41,8 @@ from .vectors import VectorIndex, layout_for
 
 CURRENT = "CURRENT"
 _STORE, _VECTORS, _LEXICAL, _MANIFEST = "store.sqlite", "vectors.faiss", "lexical", "manifest.json"
+# passages whose lexical tokens are held as strings before they are packed into a segment
+_LEXICAL_BATCH = 50_000
 _KEEP_GENERATIONS = 2  # the live one and the one before (a reader may still hold it)
 _LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer before giving up
 
@@ -138,7 +140,7 @@ class Index:
             generation / _VECTORS, self.manifest.vectors, self.manifest.trained
         )
         self.vids, row_docs, self.row_years = self.store.chunk_table()
-        self.lexical = LexicalIndex.load(generation / _LEXICAL, len(self.vids))
+        self.lexical = LexicalIndex.load(generation / _LEXICAL, self.vids)
         self._documents = {d.doc_id: d for d in self.store.documents()}
         doc_order = list(self._documents)
         position = {doc_id: i for i, doc_id in enumerate(doc_order)}
@@ -296,6 +298,8 @@ class IndexWriter:
         self._unchanged: list[str] = []
         self._removed: list[str] = []
         self._embedded = 0
+        self._pending_vids: list[int] = []
+        self._pending_tokens: list[list[str]] = []
 
     def __enter__(self) -> IndexWriter:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -329,13 +333,14 @@ class IndexWriter:
         if not start_empty:
             manifest = Manifest.read(live / _MANIFEST)
             _check_compatible(self.root, manifest, self.embedder.name)
-            shutil.copytree(live, self._work)
+            shutil.copytree(live, self._work, copy_function=_link_or_copy)
             self._live_manifest = manifest
             self._manifest_docs = {d.file_name: d for d in manifest.documents}
             self._store = Store(self._work / _STORE)
             self._vectors = VectorIndex.load(
                 self._work / _VECTORS, manifest.vectors, manifest.trained
             )
+            self._lexical = LexicalIndex.load(self._work / _LEXICAL, self._store.chunk_table()[0])
         else:
             self._work.mkdir()
             self._store = Store(self._work / _STORE)
@@ -343,6 +348,7 @@ class IndexWriter:
                 # cache keys name the embedder, so a rebuild re-embeds only texts it never saw
                 self._store.import_cache(live / _STORE)
             self._vectors = VectorIndex.empty(self.embedder.dim)
+            self._lexical = LexicalIndex.empty()
         self._by_name = {d.file_name: d for d in self._store.documents()}
 
     # changes ---------------------------------------------------------------------------------
@@ -377,8 +383,11 @@ class IndexWriter:
         self._store.add_document(
             doc.doc_id, doc.file_name, doc.source_format, doc.text, doc.meta, now
         )
-        tokens = [_lexical_tokens(c) for c in doc.chunks]
-        vids = self._store.add_chunks(doc.chunks, tokens, keys)
+        vids = self._store.add_chunks(doc.chunks, keys)
+        self._pending_vids += vids
+        self._pending_tokens += [_lexical_tokens(c) for c in doc.chunks]
+        if len(self._pending_vids) >= _LEXICAL_BATCH:
+            self._fold_pending()
         self._store.add_targets(doc.targets, self._embed_indicators(doc))
         self._vectors.add(np.array(vids, dtype=np.int64), vecs)
         self._manifest_docs[doc.file_name] = ManifestDocument(
@@ -448,11 +457,11 @@ class IndexWriter:
             return self._result()
         self._store.prune_cache()
         self._store.commit()
-        lexical = LexicalIndex.build(self._store.all_tokens())
+        live = np.setdiff1d(self._store.chunk_table()[0], self._pending_vids)
+        self._lexical = self._lexical.with_live(live)  # what was removed since the start
+        self._fold_pending()
         self._store.close()
-        lex_dir = self._work / _LEXICAL
-        shutil.rmtree(lex_dir, ignore_errors=True)
-        lexical.save(lex_dir)
+        self._lexical.save(self._work / _LEXICAL)
         self._relayout()
         self._vectors.save(self._work / _VECTORS)
         manifest = Manifest(
@@ -477,6 +486,11 @@ class IndexWriter:
         _fsync_dir(self.root)
         _drop_old_generations(self.root, generation)
         return self._result()
+
+    def _fold_pending(self) -> None:
+        """Move the passages added since the last fold into a lexical segment."""
+        self._lexical = self._lexical.with_passages(self._pending_vids, self._pending_tokens)
+        self._pending_vids, self._pending_tokens = [], []
 
     def _relayout(self) -> None:
         """Move the vectors to the layout the corpus size now calls for (flat or IVF)."""
@@ -503,6 +517,14 @@ class IndexWriter:
             removed=tuple(self._removed),
             embedded=self._embedded,
         )
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Copy a generation's file for the next one; lexical segments never change, so link them."""
+    if f"{os.sep}{_LEXICAL}{os.sep}seg-" in source:
+        os.link(source, target)
+    else:
+        shutil.copy2(source, target)
 
 
 def _next_generation_name(root: Path) -> str:

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-FORMAT = 4  # on-disk layout version of an index generation
+FORMAT = 5  # on-disk layout version of an index generation (5: segmented lexical index)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The document and passage store: one SQLite file per index generation.
 
 SQLite keeps the cleaned texts (what citations point into), the metadata, the passages with
-their offsets, each passage's lexical tokens (so BM25 is rebuilt without re-segmenting), the
+their offsets (the live passages are the ones here: the lexical index scores only these), the
 targets table (every figure with its clause offsets) and an embedding cache keyed by (embedder,
 embedded text), so a rebuild re-embeds only what changed; indicator vectors live there too.
 """
@@ -45,7 +45,6 @@ CREATE TABLE IF NOT EXISTS chunks (
     section TEXT NOT NULL,
     year INTEGER,
     kind TEXT,
-    tokens TEXT NOT NULL,
     embed_key TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
@@ -205,15 +204,13 @@ class Store:
         return row[0] if row else ""
 
     # chunks ----------------------------------------------------------------------------------
-    def add_chunks(
-        self, chunks: Sequence[Chunk], tokens: Sequence[Sequence[str]], embed_keys: Sequence[str]
-    ) -> list[int]:
+    def add_chunks(self, chunks: Sequence[Chunk], embed_keys: Sequence[str]) -> list[int]:
         """Insert passages; returns their new vector ids (never reused after a delete)."""
         vids = []
-        for chunk, toks, key in zip(chunks, tokens, embed_keys, strict=True):
+        for chunk, key in zip(chunks, embed_keys, strict=True):
             cur = self._db.execute(
                 "INSERT INTO chunks (chunk_id, doc_id, ordinal, start, end, section, year, kind,"
-                " tokens, embed_key) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                " embed_key) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     chunk.chunk_id,
                     chunk.doc_id,
@@ -223,7 +220,6 @@ class Store:
                     json.dumps(list(chunk.section), ensure_ascii=False),
                     chunk.year,
                     chunk.kind,
-                    " ".join(toks),
                     key,
                 ),
             )
@@ -236,11 +232,6 @@ class Store:
         vids = np.array([r[0] for r in rows], dtype=np.int64)
         years = np.array([r[2] if r[2] is not None else -1 for r in rows], dtype=np.int32)
         return vids, [r[1] for r in rows], years
-
-    def all_tokens(self) -> list[list[str]]:
-        """Lexical tokens of every passage, in vid order."""
-        rows = self._db.execute("SELECT tokens FROM chunks ORDER BY vid")
-        return [r[0].split(" ") if r[0] else [] for r in rows]
 
     def chunks(self, vids: Iterable[int]) -> list[ChunkRow]:
         """Passages by vector id, in the order asked, with their text cut from the document."""

@@ -1,4 +1,4 @@
-"""The FAISS/bm25s index implements the read interface `app/` is written against."""
+"""The FAISS/BM25/SQLite index implements the read interface `app/` is written against."""
 
 from __future__ import annotations
 

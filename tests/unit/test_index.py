@@ -97,7 +97,6 @@ def assert_parts_agree(index: Index) -> None:
     rows = len(index.vids)
     assert index.vectors.size == rows
     assert index.lexical.size == rows
-    assert index.lexical._model.scores["num_docs"] == max(rows, 1)
     assert len(index.lexical_scores(["教育"])) == rows
     manifest = {d.file_name: d.chunks for d in index.manifest.documents}
     assert manifest == {d.file_name: d.chunks for d in index.documents()}
@@ -419,3 +418,21 @@ def test_a_changed_figure_is_a_changed_document(root, embedder, make_doc, opened
     assert result.replaced == ("pingjiang.txt",)
     values = {(t.indicator, t.value) for t in opened().targets()}
     assert ("招聘新教师", 150) in values and ("招聘新教师", 120) not in values
+
+
+def test_a_new_generation_links_the_lexical_segments_it_keeps(
+    root, embedder, make_doc, opened
+) -> None:
+    write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
+    first = opened().generation
+    write(root, embedder, make_doc("huaihua.txt", HUAIHUA))
+    index = opened()
+    old = sorted((first / "lexical").glob("seg-*/*.npy"))
+    new = {
+        p.relative_to(index.generation): p for p in (index.generation / "lexical").rglob("*.npy")
+    }
+    assert old and len(list((index.generation / "lexical").glob("seg-*"))) == 2
+    for path in old:
+        assert new[path.relative_to(first)].stat().st_ino == path.stat().st_ino
+    assert index.lexical_scores(tokenize("招聘新教师")).max() > 0
+    assert_parts_agree(index)
