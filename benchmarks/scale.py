@@ -33,15 +33,14 @@ FILTER_SHARES = (0.01, 0.1)  # a region's or a year's share of the corpus
 
 def _real_vectors() -> tuple[np.ndarray, np.ndarray]:
     """(passage vectors, question vectors) from the model, via an index of the seed corpus."""
-    from app.corpus import build, index_exists, load_model
+    from app.corpus import build, load_model
     from app.evaluate import load_qa
     from app.settings import load_settings
     from index.indexer import Index
 
     settings = load_settings().with_paths(ROOT / ".eduqa" / "index", ROOT / "corpus")
     embedder = load_model(settings)
-    if not index_exists(settings):
-        build(settings, embedder)
+    build(settings, embedder)  # brings it up to date; a no-op when it is
     index = Index.open(settings.index_dir, embedder.name)
     rows = [r for d in index.documents() for r in index.document_chunks(d.doc_id)]
     passages = index.passage_vectors(rows)

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +43,7 @@ CURRENT = "CURRENT"
 _STORE, _VECTORS, _LEXICAL, _MANIFEST = "store.sqlite", "vectors.faiss", "lexical", "manifest.json"
 # passages whose lexical tokens are held as strings before they are packed into a segment
 _LEXICAL_BATCH = 50_000
+_PASSING_KEPT = 256  # document masks kept per filter (a bool per document each)
 _KEEP_GENERATIONS = 2  # the live one and the one before (a reader may still hold it)
 _LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer before giving up
 
@@ -146,6 +147,7 @@ class Index:
         position = {doc_id: i for i, doc_id in enumerate(doc_order)}
         self.row_doc = np.array([position[d] for d in row_docs], dtype=np.int32)
         self._doc_order = doc_order
+        self._passing: dict[Filters, np.ndarray] = {}
 
     @classmethod
     def open(cls, root: Path, embedder_name: str | None = None) -> Index:
@@ -193,13 +195,21 @@ class Index:
         keep = np.ones(len(self.vids), dtype=bool)
         if filters.years:
             keep &= np.isin(self.row_years, np.array(filters.years, dtype=np.int32))
-        doc_ok = np.array(
-            [_document_passes(i, self._documents[i].meta, filters) for i in self._doc_order],
-            dtype=bool,
-        )
-        if len(doc_ok) and not doc_ok.all():
-            keep &= doc_ok[self.row_doc]
+        if filters.doc_ids or filters.regions or filters.provinces or filters.doc_types:
+            keep &= self._documents_passing(replace(filters, years=()))[self.row_doc]
         return keep
+
+    def _documents_passing(self, filters: Filters) -> np.ndarray:
+        """Which documents pass, in document order; kept per filter, as questions about one
+        place repeat it."""
+        if filters not in self._passing:
+            if len(self._passing) >= _PASSING_KEPT:
+                self._passing.clear()
+            self._passing[filters] = np.array(
+                [_document_passes(i, self._documents[i].meta, filters) for i in self._doc_order],
+                dtype=bool,
+            )
+        return self._passing[filters]
 
     def dense(self, query: np.ndarray, k: int, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(rows, cosine scores) of the top-k passages among the masked rows."""
@@ -226,16 +236,27 @@ class Index:
     def targets(self, filters: Filters | None = None) -> list[Target]:
         """The targets table, restricted like passages: by the documents and the figure's year."""
         filters = filters or Filters()
-        return [
-            t
-            for t in self._targets[0]
-            if (not filters.years or t.year in filters.years)
-            and _document_passes(t.doc_id, self._documents[t.doc_id].meta, filters)
+        rows, by_doc = self._targets[0], self._targets_by_doc
+        docs = [
+            d
+            for d in (filters.doc_ids or self._doc_order)
+            if d in self._documents and _document_passes(d, self._documents[d].meta, filters)
         ]
+        picked = sorted(p for d in docs for p in by_doc.get(d, ()))
+        return [rows[p] for p in picked if not filters.years or rows[p].year in filters.years]
 
     def indicator_vectors(self) -> dict[str, np.ndarray]:
         """Embedding of each indicator (by `indicator_key`) of the targets table."""
         return self._targets[1]
+
+    @cached_property
+    def _targets_by_doc(self) -> dict[str, list[int]]:
+        """Positions in the targets table of each document's rows: a plan's figures are read
+        per answer, which must not scan a province's table."""
+        by_doc: dict[str, list[int]] = {}
+        for position, target in enumerate(self._targets[0]):
+            by_doc.setdefault(target.doc_id, []).append(position)
+        return by_doc
 
     @cached_property
     def _targets(self) -> tuple[list[Target], dict[str, np.ndarray]]:
