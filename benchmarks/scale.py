@@ -136,6 +136,20 @@ def worker(size: int, workdir: Path) -> dict:
     return result
 
 
+def run_workers(module: str, sizes: list[int], workdir: Path) -> list[dict]:
+    """`python -m module --worker SIZE` per size, each in a fresh process (its own peak memory);
+    their JSON results, printed as they come."""
+    rows = []
+    for size in sizes:
+        out = subprocess.run(
+            [sys.executable, "-m", module, "--worker", str(size), "--workdir", str(workdir)],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -151,15 +165,7 @@ def main() -> None:
         passages, questions = _real_vectors()
         np.save(workdir / "passages.npy", passages)
         np.save(workdir / "questions.npy", questions)
-        rows = []
-        for size in args.sizes:
-            out = subprocess.run(
-                [sys.executable, "-m", "benchmarks.scale", "--worker", str(size),
-                 "--workdir", str(workdir)],
-                cwd=ROOT, capture_output=True, text=True, check=True,
-            )  # fmt: skip
-            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-            print(json.dumps(rows[-1]), flush=True)
+        rows = run_workers("benchmarks.scale", args.sizes, workdir)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(table(rows))

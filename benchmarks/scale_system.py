@@ -4,12 +4,13 @@
 
 benchmarks/scale.py measures FAISS alone; this writes a synthetic province through
 `IndexWriter` and asks through `search`/`answer`, so every part a user waits on is in the numbers.
-Documents: the seed plans and the test plans, each copied many times with every digit replaced
-at random (same length, so offsets hold; new figures, new content ids, a growing vocabulary) and
-another year. Passage vectors are derived from real e5 vectors (a blend of two real passages
-plus noise, seeded by the text, as in scale.py), because embedding a million passages for real
-would take days on two cores and is measured elsewhere; questions are embedded for real. The
-build time therefore excludes passage embedding. Each size runs in its own process.
+Documents: the seed plans and the test plans, each copied many times with every number replaced
+by another of the same length drawn from the plans' own numbers (offsets hold; new figures and
+content ids, a vocabulary of realistic size) and another year. Passage vectors are derived from
+real e5 vectors (a blend of two real passages plus noise, seeded by the text, as in scale.py),
+because embedding a million passages for real would take days on two cores and is measured
+elsewhere; questions are embedded for real. The build time therefore excludes passage
+embedding. Each size runs in its own process.
 
 Reported: build (documents, seconds, peak memory), index on disk, open time and resident memory
 of a reader, search and ask p50/p95 over the dev questions (real query embedding included), BM25
@@ -26,8 +27,6 @@ import random
 import re
 import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -35,12 +34,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .scale import _real_vectors, _rss_mb
+from .scale import _real_vectors, _rss_mb, run_workers
 
 ROOT = Path(__file__).resolve().parents[1]
 BASES = (ROOT / "corpus", ROOT / "tests" / "data" / "plans")
 ADDED_PLANS = 100
-_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+")
 
 
 class DerivedEmbedder:
@@ -72,9 +71,17 @@ def _base_documents():
     return [read_document(p, ChunkSettings()) for p in paths]
 
 
-def _variant(doc, number: int, rng: random.Random):
-    """The document with its digits redrawn and another year, under a new name and id."""
-    text = _DIGIT.sub(lambda _: str(rng.randrange(10)), doc.text)
+def _numbers_by_length(bases) -> dict[int, list[str]]:
+    pool: dict[int, list[str]] = {}
+    for doc in bases:
+        for found in _NUMBER.findall(doc.text):
+            pool.setdefault(len(found), []).append(found)
+    return pool
+
+
+def _variant(doc, number: int, rng: random.Random, pool: dict[int, list[str]]):
+    """The document with its numbers redrawn and another year, under a new name and id."""
+    text = _NUMBER.sub(lambda m: rng.choice(pool[len(m.group())]), doc.text)
     doc_id = hashlib.sha256(text.encode()).hexdigest()[:16]
     year = rng.randrange(2010, 2026)
     chunks = tuple(
@@ -97,9 +104,9 @@ def _variant(doc, number: int, rng: random.Random):
 
 def _documents(bases, passages: int, rng: random.Random, start: int = 0):
     """Variants of the base documents, round robin, until `passages` passages."""
-    made, number = 0, start
+    made, number, pool = 0, start, _numbers_by_length(bases)
     while made < passages:
-        doc = _variant(bases[number % len(bases)], number, rng)
+        doc = _variant(bases[number % len(bases)], number, rng, pool)
         made += len(doc.chunks)
         number += 1
         yield doc
@@ -219,28 +226,10 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(args.worker, args.workdir)))
         return
-    rows = []
     with tempfile.TemporaryDirectory(prefix="eduqa-scale-system-") as tmp:
         workdir = Path(tmp)
         np.save(workdir / "passages.npy", _real_vectors()[0])
-        for size in args.passages:
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "benchmarks.scale_system",
-                    "--worker",
-                    str(size),
-                    "--workdir",
-                    str(workdir),
-                ],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-            print(json.dumps(rows[-1]), flush=True)
+        rows = run_workers("benchmarks.scale_system", args.passages, workdir)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(table(rows))

@@ -31,7 +31,7 @@ K1, B = 1.5, 0.75  # bm25s' defaults
 MAX_SEGMENTS = 8  # past this, every segment but the largest is merged into one
 MAX_DEAD = 0.3  # a segment with more dead rows than this is rewritten
 _TERMS, _SEGMENTS, _DF = "terms.txt", "segments.json", "df.npy"
-_ARRAYS = ("vids", "lengths", "indptr", "rows", "freqs")
+_ARRAYS = ("vids", "lengths", "terms", "indptr", "rows", "freqs")
 
 
 def tokenize(text: str) -> list[str]:
@@ -44,29 +44,46 @@ def tokenize(text: str) -> list[str]:
     return [t.lower() for t in rjieba.cut_for_search(text, False) if _KEEP.fullmatch(t)]
 
 
+class Vocabulary:
+    """Term ids, append-only and shared by every index a writer derives from one loaded index:
+    an id added later is simply unseen by an older index (its df is zero there)."""
+
+    def __init__(self, terms: list[str]) -> None:
+        self.terms = terms
+        self.ids = {t: i for i, t in enumerate(terms)}
+
+    def add(self, token: str) -> int:
+        term = self.ids.get(token)
+        if term is None:
+            term = self.ids[token] = len(self.terms)
+            self.terms.append(token)
+        return term
+
+
 @dataclass(frozen=True)
 class Segment:
-    """Term frequencies of some passages: term t's postings are rows[indptr[t]:indptr[t + 1]].
-
-    Terms numbered after the segment was written have no postings in it.
-    """
+    """Term frequencies of some passages: the postings of terms[i] are
+    rows[indptr[i]:indptr[i + 1]]. Only the segment's own terms are listed, so its size does
+    not grow with the vocabulary."""
 
     name: str
     vids: np.ndarray  # int64, ascending: the passage of each row
     lengths: np.ndarray  # float32 tokens per row
-    indptr: np.ndarray  # int64 [terms + 1]
+    terms: np.ndarray  # int64 ascending term ids with postings here
+    indptr: np.ndarray  # int64 [len(terms) + 1]
     rows: np.ndarray  # int32 row of each posting
     freqs: np.ndarray  # float32 term frequency of each posting
 
-    def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
-        if term + 1 >= len(self.indptr):
-            return self.rows[:0], self.freqs[:0]
-        start, end = self.indptr[term], self.indptr[term + 1]
-        return self.rows[start:end], self.freqs[start:end]
+    def span(self, term: int) -> tuple[int, int] | None:
+        """Where the term's postings are, or None when it has none here."""
+        i = int(np.searchsorted(self.terms, term))
+        if i == len(self.terms) or self.terms[i] != term:
+            return None
+        return int(self.indptr[i]), int(self.indptr[i + 1])
 
     def posting_terms(self) -> np.ndarray:
-        """The term of each posting."""
-        return np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
+        """The term id of each posting."""
+        return np.repeat(self.terms, np.diff(self.indptr))
 
     def save(self, directory: Path) -> None:
         (directory / self.name).mkdir()
@@ -80,15 +97,16 @@ class Segment:
         return cls(name, *arrays)
 
 
-def _segment(name: str, vids, lengths, terms, rows, freqs, n_terms: int) -> Segment:
+def _segment(name: str, vids, lengths, terms, rows, freqs) -> Segment:
     """A segment from postings in any order (sorted here by term, then row)."""
     order = np.lexsort((rows, terms))
-    counts = np.bincount(terms, minlength=n_terms)
+    present, counts = np.unique(terms, return_counts=True)
     indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     return Segment(
         name,
         np.asarray(vids, dtype=np.int64),
         np.asarray(lengths, dtype=np.float32),
+        present.astype(np.int64),
         indptr,
         np.asarray(rows, dtype=np.int32)[order],
         np.asarray(freqs, dtype=np.float32)[order],
@@ -100,57 +118,71 @@ class LexicalIndex:
 
     def __init__(
         self,
-        terms: list[str],
+        vocabulary: Vocabulary,
         segments: list[Segment],
         live: np.ndarray,
         df: np.ndarray | None = None,
     ) -> None:
         """`live`: the vids to score, ascending (the store's passages); `df` as saved with the
         segments, or None to count it (a write does, and saves it for the readers)."""
-        self._terms = terms
-        self._ids = {t: i for i, t in enumerate(terms)}
+        self._vocabulary = vocabulary
         self._segments = segments
         self._live = [np.isin(s.vids, live) for s in segments]
         self.size = int(sum(m.sum() for m in self._live))
-        self._df = _document_frequencies(segments, self._live, len(terms)) if df is None else df
+        n_terms = len(vocabulary.terms)
+        self._df = _document_frequencies(segments, self._live, n_terms) if df is None else df
         total = sum(float(s.lengths[m].sum()) for s, m in zip(segments, self._live, strict=True))
         self._mean_length = total / self.size if self.size else 1.0
+        self._saturation: dict[str, np.ndarray] = {}
 
     @classmethod
     def empty(cls) -> LexicalIndex:
-        return cls([], [], np.zeros(0, dtype=np.int64))
+        return cls(Vocabulary([]), [], np.zeros(0, dtype=np.int64))
 
     def with_live(self, live: np.ndarray) -> LexicalIndex:
         """The same segments scoring another set of live vids (after removals)."""
-        return LexicalIndex(self._terms, self._segments, live)
+        return LexicalIndex(self._vocabulary, self._segments, live)
 
     # queries ---------------------------------------------------------------------------------
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every live row for the query (0 where no token matches)."""
         out = [np.zeros(len(s.vids), dtype=np.float32) for s in self._segments]
-        ids = [self._ids[t] for t in query_tokens if t in self._ids]
+        vocabulary = self._vocabulary.ids
+        ids = [vocabulary[t] for t in query_tokens if t in vocabulary]
         idf = self._idf_of(np.array(ids, dtype=np.int64))
         for term, weight in zip(ids, idf, strict=True):
             for segment, scores in zip(self._segments, out, strict=True):
-                rows, freqs = segment.postings(term)
-                if len(rows):
-                    norm = K1 * (1 - B + B * segment.lengths[rows] / self._mean_length)
-                    scores[rows] += weight * freqs / (freqs + norm)
+                span = segment.span(term)
+                if span is not None:
+                    part = self._saturated(segment)[span[0] : span[1]]
+                    scores[segment.rows[span[0] : span[1]]] += weight * part
         live = [s[m] for s, m in zip(out, self._live, strict=True)]
         return np.concatenate(live) if live else np.zeros(0, dtype=np.float32)
 
+    def _saturated(self, segment: Segment) -> np.ndarray:
+        """BM25's term-frequency part of every posting, tf / (tf + k1 (1 - b + b dl / avgdl)),
+        computed once per segment: a query then adds slices instead of recomputing them."""
+        part = self._saturation.get(segment.name)
+        if part is None:
+            norm = K1 * (1 - B + B * segment.lengths / self._mean_length)
+            part = segment.freqs / (segment.freqs + norm[segment.rows])
+            self._saturation[segment.name] = part
+        return part
+
     def known(self, token: str) -> bool:
         """Whether any live passage holds the token."""
-        term = self._ids.get(token)
-        return term is not None and self._df[term] > 0
+        term = self._vocabulary.ids.get(token, len(self._df))
+        return term < len(self._df) and self._df[term] > 0
 
     def idf(self, tokens: Sequence[str]) -> np.ndarray:
         """BM25 (Lucene) inverse document frequency of each token; highest for an unseen one."""
-        ids = np.array([self._ids.get(t, -1) for t in tokens], dtype=np.int64)
+        ids = np.array([self._vocabulary.ids.get(t, -1) for t in tokens], dtype=np.int64)
         return self._idf_of(ids)
 
     def _idf_of(self, ids: np.ndarray) -> np.ndarray:
-        df = np.where(ids >= 0, self._df[np.maximum(ids, 0)] if len(self._df) else 0.0, 0.0)
+        """Ids this index has no df for (unknown, or added after it) count as unseen."""
+        counted = np.append(self._df, 0.0)
+        df = counted[np.where((ids >= 0) & (ids < len(self._df)), ids, len(self._df))]
         n = max(self.size, 1)
         return np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
 
@@ -163,15 +195,12 @@ class LexicalIndex:
         `vids` must be larger than every vid already in the index (the store never reuses
         them), so concatenated segments stay in vid order.
         """
-        terms, ids = list(self._terms), dict(self._ids)
+        vocabulary = self._vocabulary
         rows, cols, freqs, lengths = [], [], [], []
         for row, tokens in enumerate(token_lists):
             counts: dict[int, int] = {}
             for token in tokens:
-                term = ids.get(token)
-                if term is None:
-                    term = ids[token] = len(terms)
-                    terms.append(token)
+                term = vocabulary.add(token)
                 counts[term] = counts.get(term, 0) + 1
             rows += [row] * len(counts)
             cols += counts.keys()
@@ -188,16 +217,15 @@ class LexicalIndex:
                     np.array(cols, dtype=np.int64),
                     np.array(rows, dtype=np.int64),
                     freqs,
-                    len(terms),
                 )
             )
             live.append(np.ones(len(vids), dtype=bool))
-        segments = _merged(segments, live, len(terms))
+        segments = _merged(segments, live)
         live_vids = np.concatenate(
             [s.vids[m] for s, m in zip(self._segments, self._live, strict=True)]
             + [np.asarray(vids, dtype=np.int64)]
         )
-        return LexicalIndex(terms, segments, live_vids)
+        return LexicalIndex(vocabulary, segments, live_vids)
 
     def save(self, directory: Path) -> None:
         """Write the terms, new segments, document frequencies and the segment list.
@@ -206,7 +234,7 @@ class LexicalIndex:
         are; ones no longer listed are deleted.
         """
         directory.mkdir(parents=True, exist_ok=True)
-        (directory / _TERMS).write_text("\n".join(self._terms), encoding="utf-8")
+        (directory / _TERMS).write_text("\n".join(self._vocabulary.terms), encoding="utf-8")
         np.save(directory / _DF, self._df)
         wanted = [s.name for s in self._segments]
         for segment in self._segments:
@@ -225,7 +253,8 @@ class LexicalIndex:
         text = (directory / _TERMS).read_text(encoding="utf-8")
         names = json.loads((directory / _SEGMENTS).read_text(encoding="utf-8"))
         segments = [Segment.load(directory, name) for name in names]
-        return cls(text.split("\n") if text else [], segments, live, np.load(directory / _DF))
+        vocabulary = Vocabulary(text.split("\n") if text else [])
+        return cls(vocabulary, segments, live, np.load(directory / _DF))
 
 
 def _document_frequencies(
@@ -234,12 +263,11 @@ def _document_frequencies(
     """Live passages holding each term."""
     df = np.zeros(n_terms, dtype=np.float64)
     for segment, alive in zip(segments, live, strict=True):
-        width = len(segment.indptr) - 1
         if alive.all():
-            df[:width] += np.diff(segment.indptr)
+            df[segment.terms] += np.diff(segment.indptr)
         else:
             kept = alive[segment.rows]
-            df[:width] += np.bincount(segment.posting_terms()[kept], minlength=width)
+            df += np.bincount(segment.posting_terms()[kept], minlength=n_terms)
     return df
 
 
@@ -247,7 +275,7 @@ def _next_number(segments: list[Segment]) -> int:
     return max((int(s.name[4:10]) for s in segments), default=0) + 1
 
 
-def _merged(segments: list[Segment], live: list[np.ndarray], n_terms: int) -> list[Segment]:
+def _merged(segments: list[Segment], live: list[np.ndarray]) -> list[Segment]:
     """Segments after merging: too many → all but the largest into one; too dead → rewritten."""
     if not segments:
         return segments
@@ -264,13 +292,12 @@ def _merged(segments: list[Segment], live: list[np.ndarray], n_terms: int) -> li
     merged = _merge(
         segments[first : last + 1],
         live[first : last + 1],
-        n_terms,
         f"seg-{_next_number(segments):06d}",
     )
     return segments[:first] + ([merged] if len(merged.vids) else []) + segments[last + 1 :]
 
 
-def _merge(segments: list[Segment], live: list[np.ndarray], n_terms: int, name: str) -> Segment:
+def _merge(segments: list[Segment], live: list[np.ndarray], name: str) -> Segment:
     """One segment of the live rows of consecutive segments."""
     vids, lengths, terms, rows, freqs = [], [], [], [], []
     offset = 0
@@ -290,5 +317,4 @@ def _merge(segments: list[Segment], live: list[np.ndarray], n_terms: int, name: 
         np.concatenate(terms),
         np.concatenate(rows),
         np.concatenate(freqs),
-        n_terms,
     )

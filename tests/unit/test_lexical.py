@@ -86,3 +86,11 @@ def test_an_empty_index_scores_nothing(tmp_path: Path):
     index = LexicalIndex.load(tmp_path / "missing", np.zeros(0, dtype=np.int64))
     assert index.size == 0 and len(index.scores(["教师"])) == 0
     assert not index.known("教师")
+
+
+def test_an_index_treats_words_added_after_it_as_unseen():
+    before = LexicalIndex.empty().with_passages([1], [["教师"]])
+    after = before.with_passages([2], [["教师", "高中"]])
+    assert after.known("高中") and not before.known("高中")
+    assert before.idf(["高中"])[0] == before.idf(["从未出现"])[0]
+    assert len(before.scores(["高中", "教师"])) == 1
