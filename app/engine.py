@@ -6,16 +6,45 @@ process (an upload in the web app, `eduqa add` in a shell) without reloading the
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from index.backend import SearchIndex
 from index.embedders import Embedder
 from index.indexer import Index
+from index.store import StoredDocument
 
 from .corpus import load_model
 from .query import Region, region_aliases
 from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Titles:
+    """Every document's title and issuer in one string, so finding the plans that name a place
+    is one scan in C, not a loop over a province's documents."""
+
+    text: str
+    starts: np.ndarray  # where each document's part begins, ascending
+    doc_ids: tuple[str, ...]
+
+    @classmethod
+    def of(cls, documents: Sequence[StoredDocument]) -> Titles:
+        parts = [f"{d.meta.title} {d.meta.issuer or ''}\n" for d in documents]
+        starts = np.cumsum([0] + [len(p) for p in parts])
+        return cls("".join(parts), starts, tuple(d.doc_id for d in documents))
+
+    def naming(self, names: Iterable[str]) -> tuple[str, ...]:
+        """Ids of the documents whose title or issuer holds one of the names, in order."""
+        hits: set[int] = set()
+        for name in names:
+            found = [m.start() for m in re.finditer(re.escape(name), self.text)]
+            hits.update(np.searchsorted(self.starts, found, side="right").tolist())
+        return tuple(self.doc_ids[i - 1] for i in sorted(hits))
 
 
 @dataclass
@@ -24,6 +53,7 @@ class Engine:
     embedder: Embedder
     index: SearchIndex  # today FAISS + segmented BM25 + SQLite (`Index`)
     regions: tuple[Region, ...] = field(default=())
+    titles: Titles = field(default_factory=lambda: Titles("", np.zeros(1, np.int64), ()))
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -35,8 +65,10 @@ class Engine:
         return engine
 
     def _load_regions(self) -> None:
-        names = sorted({d.meta.region for d in self.index.documents() if d.meta.region})
+        documents = self.index.documents()
+        names = sorted({d.meta.region for d in documents if d.meta.region})
         self.regions = tuple(Region(n, region_aliases(n)) for n in names)
+        self.titles = Titles.of(documents)
 
     def refresh(self) -> bool:
         """Switch to the live index generation if a writer replaced it; True when it did.

@@ -231,12 +231,7 @@ def search(
 
 def _documents_naming(engine: Engine, places: tuple[str, ...]) -> tuple[str, ...]:
     """Ids of the documents whose title or issuer names one of the places (or its stem)."""
-    names = {a for p in places for a in region_aliases(p) if not a.isascii()}
-    return tuple(
-        d.doc_id
-        for d in engine.index.documents()
-        if any(n in f"{d.meta.title} {d.meta.issuer or ''}" for n in names)
-    )
+    return engine.titles.naming({a for p in places for a in region_aliases(p) if not a.isascii()})
 
 
 def _term_weights(engine: Engine, intent: QueryIntent) -> tuple[tuple[float, ...], int | None]:

@@ -113,7 +113,12 @@ class VectorIndex:
         k = min(k, len(allowed))
         if self.layout != "flat" and len(allowed) <= _EXACT_SUBSET:
             return self._exact(q, k, allowed)
-        selector = faiss.IDSelectorBatch(allowed.astype(np.int64))
+        # a bitmap over the ids: built from the mask in microseconds, where a hash set of a
+        # region's 100k ids takes milliseconds; `bits` must outlive the search
+        bits = np.zeros(int(allowed.max()) + 1, dtype=bool)
+        bits[allowed] = True
+        bits = np.packbits(bits, bitorder="little")
+        selector = faiss.IDSelectorBitmap(len(bits) * 8, faiss.swig_ptr(bits))
         return self._search(q, k, selector, len(allowed) / self.size)
 
     def _search(self, q, k, selector, share: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
