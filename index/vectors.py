@@ -118,7 +118,7 @@ class VectorIndex:
         bits = np.zeros(int(allowed.max()) + 1, dtype=bool)
         bits[allowed] = True
         bits = np.packbits(bits, bitorder="little")
-        selector = faiss.IDSelectorBitmap(len(bits) * 8, faiss.swig_ptr(bits))
+        selector = faiss.IDSelectorBitmap(len(bits), faiss.swig_ptr(bits))  # n is in bytes
         return self._search(q, k, selector, len(allowed) / self.size)
 
     def _search(self, q, k, selector, share: float = 1.0) -> tuple[np.ndarray, np.ndarray]:

@@ -67,6 +67,17 @@ def test_a_filter_returns_only_allowed_ids_and_the_best_of_them(pair) -> None:
         assert found[0] == exact[0]
 
 
+@pytest.mark.parametrize("allowed_slice", [slice(0, 40), slice(0, 3000, 7), slice(-40, None)])
+def test_the_id_selector_never_lets_other_ids_through(pair, monkeypatch, allowed_slice) -> None:
+    monkeypatch.setattr(vectors_module, "_EXACT_SUBSET", 0)  # always through the selector
+    flat, ivf, vids, _ = pair
+    allowed = vids[allowed_slice]
+    for index in (flat, ivf):
+        for q in _clustered(20, seed=3):
+            found, _ = index.search(q, 10, allowed)
+            assert set(found.tolist()) <= set(allowed.tolist()) and len(found) == 10
+
+
 def test_removed_vectors_are_gone_and_the_rest_survive_a_save(pair, tmp_path: Path) -> None:
     _, ivf, vids, rows = pair
     ivf.remove(vids[:10])
