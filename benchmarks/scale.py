@@ -136,39 +136,53 @@ def worker(size: int, workdir: Path) -> dict:
     return result
 
 
-def run_workers(module: str, sizes: list[int], workdir: Path) -> list[dict]:
-    """`python -m module --worker SIZE` per size, each in a fresh process (its own peak memory);
-    their JSON results, printed as they come."""
-    rows = []
-    for size in sizes:
-        out = subprocess.run(
-            [sys.executable, "-m", module, "--worker", str(size), "--workdir", str(workdir)],
-            cwd=ROOT, capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        print(json.dumps(rows[-1]), flush=True)
-    return rows
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--out", type=Path, default=ROOT / "evals" / "reports" / "scale.json")
+def sized_benchmark(
+    module: str, doc: str, sizes: list[int], out: Path, worker, prepare, table
+) -> None:
+    """The command line both scale benchmarks share: with `--worker SIZE`, measure one size and
+    print its JSON; else `prepare(workdir)`, then one fresh process per size (its own peak
+    memory), the rows written to `--out` and printed as a table."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=sizes)
+    parser.add_argument("--out", type=Path, default=out)
     parser.add_argument("--worker", type=int)
     parser.add_argument("--workdir", type=Path)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.workdir)))
         return
+    rows = []
     with tempfile.TemporaryDirectory(prefix="eduqa-scale-") as tmp:
         workdir = Path(tmp)
-        passages, questions = _real_vectors()
-        np.save(workdir / "passages.npy", passages)
-        np.save(workdir / "questions.npy", questions)
-        rows = run_workers("benchmarks.scale", args.sizes, workdir)
+        prepare(workdir)
+        for size in args.sizes:
+            done = subprocess.run(
+                [sys.executable, "-m", module, "--worker", str(size), "--workdir", str(workdir)],
+                cwd=ROOT, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(json.dumps(rows[-1]), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(table(rows))
+
+
+def _save_real_vectors(workdir: Path) -> None:
+    passages, questions = _real_vectors()
+    np.save(workdir / "passages.npy", passages)
+    np.save(workdir / "questions.npy", questions)
+
+
+def main() -> None:
+    sized_benchmark(
+        "benchmarks.scale",
+        __doc__,
+        [100_000, 1_000_000],
+        ROOT / "evals" / "reports" / "scale.json",
+        worker,
+        _save_real_vectors,
+        table,
+    )
 
 
 def table(rows: list[dict]) -> str:

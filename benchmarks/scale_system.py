@@ -1,6 +1,6 @@
 """The whole index at scale: SQLite, segmented BM25 and FAISS through the real writer and search.
 
-    python -m benchmarks.scale_system [--passages 100000 1000000] [--out FILE]
+    python -m benchmarks.scale_system [--sizes 100000 1000000] [--out FILE]
 
 benchmarks/scale.py measures FAISS alone; this writes a synthetic province through
 `IndexWriter` and asks through `search`/`answer`, so every part a user waits on is in the numbers.
@@ -20,21 +20,18 @@ new segment, FAISS add, commit).
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import random
 import re
 import resource
 import statistics
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from .scale import _real_vectors, _rss_mb, run_workers
+from .scale import _rss_mb, _save_real_vectors, sized_benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 BASES = (ROOT / "corpus", ROOT / "tests" / "data" / "plans")
@@ -215,24 +212,15 @@ def table(rows: list[dict]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--passages", type=int, nargs="+", default=[100_000])
-    parser.add_argument(
-        "--out", type=Path, default=ROOT / "evals" / "reports" / "scale_system.json"
+    sized_benchmark(
+        "benchmarks.scale_system",
+        __doc__,
+        [100_000],
+        ROOT / "evals" / "reports" / "scale_system.json",
+        worker,
+        _save_real_vectors,
+        table,
     )
-    parser.add_argument("--worker", type=int)
-    parser.add_argument("--workdir", type=Path)
-    args = parser.parse_args()
-    if args.worker:
-        print(json.dumps(worker(args.worker, args.workdir)))
-        return
-    with tempfile.TemporaryDirectory(prefix="eduqa-scale-system-") as tmp:
-        workdir = Path(tmp)
-        np.save(workdir / "passages.npy", _real_vectors()[0])
-        rows = run_workers("benchmarks.scale_system", args.passages, workdir)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
-    print(table(rows))
 
 
 if __name__ == "__main__":
