@@ -53,7 +53,7 @@ class Engine:
     embedder: Embedder
     index: SearchIndex  # today FAISS + segmented BM25 + SQLite (`Index`)
     regions: tuple[Region, ...] = field(default=())
-    titles: Titles = field(default_factory=lambda: Titles("", np.zeros(1, np.int64), ()))
+    titles: Titles = field(default_factory=lambda: Titles.of(()))
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -61,10 +61,11 @@ class Engine:
         embedder = embedder or load_model(settings)
         index = Index.open(settings.index_dir, embedder.name)
         engine = cls(settings, embedder, index)
-        engine._load_regions()
+        engine._load_names()
         return engine
 
-    def _load_regions(self) -> None:
+    def _load_names(self) -> None:
+        """The regions and titles questions are matched against, read once per generation."""
         documents = self.index.documents()
         names = sorted({d.meta.region for d in documents if d.meta.region})
         self.regions = tuple(Region(n, region_aliases(n)) for n in names)
@@ -80,7 +81,7 @@ class Engine:
             if self.index.is_live():
                 return False
             self.index = Index.open(self.settings.index_dir, self.embedder.name)
-            self._load_regions()
+            self._load_names()
             return True
 
     def close(self) -> None:
