@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from index.indexer import Filters
+from index.filters import Filters
 
 from .answer_types import FIGURE, asked_units, has_figure, names_category
 from .engine import Engine

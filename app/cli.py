@@ -11,6 +11,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +39,7 @@ from .cli_options import (
     settings_for,
 )
 from .search import MODES, search
+from .settings import backend_named
 
 
 class _Group(TyperGroup):
@@ -141,11 +143,41 @@ def remove(
 
 
 @cli.command()
+def migrate(
+    index: IndexOpt = None,
+    corpus: CorpusOpt = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="faiss or milvus (default: EDUQA_BACKEND).")
+    ] = None,
+    milvus_uri: Annotated[
+        str | None,
+        typer.Option("--milvus-uri", help="Milvus to move to (default: EDUQA_MILVUS_URI)."),
+    ] = None,
+) -> None:
+    """Move the index to another backend with every document; nothing is re-embedded."""
+    settings = settings_for(index, corpus)
+    backend = backend_named(
+        to or settings.backend.kind, milvus_uri or settings.backend.milvus_uri, "--to"
+    )
+    settings = replace(settings, backend=backend)
+    moved = corpus_ops.migrate(settings, corpus_ops.load_model(settings))
+    if moved.source == moved.target:
+        out.print(f"the index is already on {moved.target}; nothing to move")
+        return
+    out.print(
+        f"moved {moved.documents} document(s), {moved.passages} passages: "
+        f"{moved.source} → {moved.target}"
+    )
+    out.print(f"use it with EDUQA_BACKEND={moved.target}", markup=False)
+
+
+@cli.command()
 def docs(index: IndexOpt = None, corpus: CorpusOpt = None, as_json: JsonOpt = False) -> None:
     """List the indexed documents with their metadata."""
     from index.indexer import Index
 
-    idx = Index.open(settings_for(index, corpus).index_dir)
+    settings = settings_for(index, corpus)
+    idx = Index.open(settings.index_dir, backend=settings.backend)
     rows = [
         {
             "doc": d.file_name,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from index.indexer import Filters
+from index.filters import Filters
 
 from .engine import Engine
 from .settings import Settings, load_settings

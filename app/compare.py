@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 import rjieba
 from pypinyin import lazy_pinyin
 
-from index.indexer import Filters
+from index.filters import Filters
 from ingest.errors import ConfigError
 
 from .engine import Engine

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from index.embedders import Embedder, load_embedder
-from index.indexer import IndexWriter, WriteResult, live_manifest
+from index.generations import live_manifest
+from index.indexer import IndexWriter, WriteResult
 from index.manifest import FORMAT
 from index.store import StoredDocument
 from ingest.chunking import ChunkSettings
@@ -24,6 +25,7 @@ from ingest.errors import (
     DocumentNotFoundError,
     EduqaError,
     FileTooLargeError,
+    IndexMissingError,
     NameTakenError,
     UnsupportedFileError,
 )
@@ -117,7 +119,46 @@ def safe_name(name: str) -> str:
 
 
 def _writer(settings: Settings, embedder: Embedder, rebuild: bool = False) -> IndexWriter:
-    return IndexWriter(settings.index_dir, embedder, chunk_settings(settings), rebuild)
+    return IndexWriter(
+        settings.index_dir, embedder, chunk_settings(settings), rebuild, backend=settings.backend
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """An index moved from one backend to another."""
+
+    source: str
+    target: str
+    documents: int
+    passages: int
+
+
+def migrate(settings: Settings, embedder: Embedder) -> Migration:
+    """Move the index to the backend the settings name, with every document and vector it
+    holds (nothing is re-read from the corpus folder or re-embedded).
+
+    Raises:
+        IndexMissingError: there is no index to move.
+    """
+    live = live_manifest(settings.index_dir)
+    if live is None:
+        raise IndexMissingError(settings.index_dir, "no index here yet; run `eduqa build` first")
+    if live.backend != settings.backend.kind:
+        with IndexWriter(
+            settings.index_dir,
+            embedder,
+            chunk_settings(settings),
+            backend=settings.backend,
+            migrate=True,
+        ) as writer:
+            writer.commit()
+    return Migration(
+        source=live.backend,
+        target=settings.backend.kind,
+        documents=len(live.documents),
+        passages=sum(d.chunks for d in live.documents),
+    )
 
 
 def build(

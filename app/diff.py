@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.indexer import Filters
+from index.filters import Filters
 from ingest.chunking import sentence_spans
 
 from .engine import Engine

@@ -51,7 +51,7 @@ class Titles:
 class Engine:
     settings: Settings
     embedder: Embedder
-    index: SearchIndex  # today FAISS + segmented BM25 + SQLite (`Index`)
+    index: SearchIndex  # `Index`: the store, and FAISS + BM25 or Milvus for passages
     regions: tuple[Region, ...] = field(default=())
     titles: Titles = field(default_factory=lambda: Titles.of(()))
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -59,7 +59,7 @@ class Engine:
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
         embedder = embedder or load_model(settings)
-        index = Index.open(settings.index_dir, embedder.name)
+        index = Index.open(settings.index_dir, embedder.name, settings.backend)
         engine = cls(settings, embedder, index)
         engine._load_names()
         return engine
@@ -80,7 +80,9 @@ class Engine:
         with self._lock:
             if self.index.is_live():
                 return False
-            self.index = Index.open(self.settings.index_dir, self.embedder.name)
+            self.index = Index.open(
+                self.settings.index_dir, self.embedder.name, self.settings.backend
+            )
             self._load_names()
             return True
 

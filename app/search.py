@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.indexer import Filters
+from index.filters import Filters
 from index.lexical import tokenize
 
 from .answer_types import asked_units, has_figure, names_category
@@ -97,44 +97,37 @@ def _minmax(values: np.ndarray) -> np.ndarray:
     return (values - lo) / (hi - lo) if hi > lo else np.ones_like(values)
 
 
-def _top(values: np.ndarray, n: int) -> np.ndarray:
-    """Indices of the n largest values, best first (ties by index): a partition, not a sort of
-    every passage, which at a million passages is most of a search."""
-    picked = np.argpartition(-values, n - 1)[:n] if n < len(values) else np.arange(len(values))
-    return picked[np.lexsort((picked, -values[picked]))]
-
-
 def rank(
-    engine: Engine, intent: QueryIntent, mask: np.ndarray, k: int, mode: str
+    engine: Engine, intent: QueryIntent, filters: Filters, k: int, mode: str
 ) -> list[tuple[int, float]]:
-    """(row, score) of the best passages among the masked rows."""
+    """(row, score) of the best passages among those the filters keep."""
     index = engine.index
-    if not mask.any():
+    in_scope = int(index.mask(filters).sum())
+    if not in_scope:
         return []
-    pool = int(min(_CANDIDATES, mask.sum()))
-    dense_rows = np.zeros(0, dtype=np.int64)
-    dense_scores = np.zeros(0, dtype=np.float32)
+    pool = min(_CANDIDATES, in_scope)
+    query = None
     if mode in ("dense", "hybrid"):
         query = engine.embedder.embed_query([intent.question])[0]
-        dense_rows, dense_scores = index.dense(query, pool, mask)
-    lexical = np.zeros(len(mask), dtype=np.float32)
+    tokens: tuple[str, ...] = ()
     if mode in ("lexical", "hybrid"):
         tokens = intent.terms or tuple(tokenize(intent.question))
-        lexical = np.where(mask, index.lexical_scores(tokens), 0.0)
+    found = index.candidates(query, tokens, pool, filters)
+    rows, dense, lexical = found.rows, found.dense, found.lexical
     if mode == "dense":
-        order = list(zip(dense_rows.tolist(), dense_scores.tolist(), strict=True))
-        return order[:k]
-    lex_rows = _top(lexical, pool)
-    lex_rows = lex_rows[lexical[lex_rows] > 0]
-    if mode == "lexical":
-        return [(int(r), float(lexical[r])) for r in lex_rows[:k]]
-    rows = np.union1d(dense_rows, lex_rows)
-    dense_full = np.full(len(mask), float(dense_scores.min()) if len(dense_scores) else 0.0)
-    dense_full[dense_rows] = dense_scores
-    lex_part = lexical[rows] / lexical[rows].max() if lexical[rows].max() > 0 else lexical[rows]
-    fused = DENSE_WEIGHT * _minmax(dense_full[rows]) + (1 - DENSE_WEIGHT) * lex_part
-    order = np.argsort(-fused)[:k]
-    return [(int(rows[i]), float(fused[i])) for i in order]
+        scores, order = dense, np.flatnonzero(~np.isnan(dense))
+    elif mode == "lexical":
+        scores, order = lexical, np.flatnonzero(lexical > 0)
+    else:
+        present = dense[~np.isnan(dense)]
+        filled = np.where(np.isnan(dense), present.min() if len(present) else 0.0, dense)
+        top = lexical.max() if len(lexical) else 0.0
+        scores = DENSE_WEIGHT * _minmax(filled) + (1 - DENSE_WEIGHT) * (
+            lexical / top if top > 0 else lexical
+        )
+        order = np.arange(len(rows))
+    order = order[np.lexsort((rows[order], -scores[order]))][:k]
+    return [(int(rows[i]), float(scores[i])) for i in order]
 
 
 def _answer_type_bonus(intent: QueryIntent, text: str, kind: str | None) -> float:
@@ -218,13 +211,11 @@ def search(
         named = _documents_naming(engine, intent.unknown_places)
         if named:  # a plan whose region the metadata missed, but whose title names the place
             scope, unknown_place = replace(scope, doc_ids=named), False
-    mask = engine.index.mask(scope)
-    in_scope = bool(mask.any()) and not unknown_place
+    in_scope = bool(engine.index.mask(scope).any()) and not unknown_place
     if not in_scope:
         # nearest passages outside the named scope, shown but never taken as the answer
-        mask = engine.index.mask(explicit)
         scope = explicit
-    ranked = _rerank(engine, intent, rank(engine, intent, mask, max(k, _RERANKED), mode), k)
+    ranked = _rerank(engine, intent, rank(engine, intent, scope, max(k, _RERANKED), mode), k)
     weights, key = _term_weights(engine, intent)
     return SearchResult(question, intent, scope, in_scope, _hits(engine, ranked), weights, key)
 

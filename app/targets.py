@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pypinyin import lazy_pinyin
 
-from index.indexer import Filters
+from index.filters import Filters
 from ingest.errors import ConfigError
 from ingest.targets import indicator_key
 from ingest.types import Target

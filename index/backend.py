@@ -1,16 +1,23 @@
-"""The index as `app/` sees it: one read interface, whatever stores the vectors and postings.
+"""The index as `app/` sees it, and what a backend must do to find its passages.
 
-`Index` (FAISS + segmented BM25 + SQLite, `indexer.py`) implements it today; a server-backed index
-(Milvus) implements it a second time. Nothing above `index/` may depend on more than this:
-search, answer, compare, diff and the pages only call these methods.
+An index generation is a manifest and a SQLite store (documents, passages, targets and the
+embedding cache); `Index` reads it whatever the backend. Finding passages by vector and by BM25
+is the backend's part, chosen when the index is built:
 
-Rows are positions 0..n-1 over the live passages, fixed for the life of a read view: masks and
-score arrays are indexed by them, and `rows()` turns positions back into passages.
+- "faiss": a FAISS file and BM25 segments inside each generation (`local.py`), one machine;
+- "milvus": one Milvus collection per index (`milvus.py`), on the embedded Milvus Lite (a local
+  file) or a Milvus server or cluster (an http URI), with the same code.
+
+Nothing above `index/` may depend on more than `SearchIndex`: search, answer, compare, diff and
+the pages only call these methods. Rows are positions 0..n-1 over the live passages, fixed for
+the life of a read view: masks are indexed by them, and `rows()` turns positions back into
+passages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -18,11 +25,92 @@ import numpy as np
 
 from ingest.types import Target
 
+from .filters import Filters
 from .store import ChunkRow, StoredDocument
 
 if TYPE_CHECKING:
-    from .indexer import Filters
     from .manifest import Manifest
+
+BACKENDS = ("faiss", "milvus")
+
+
+@dataclass(frozen=True, slots=True)
+class Backend:
+    """Which backend an index is written to and read from, and where Milvus is."""
+
+    kind: str = "faiss"
+    milvus_uri: str | None = None  # None: Milvus Lite in the index directory (`milvus.db`)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The passages a query found before fusion: rows ascending, with both scores."""
+
+    rows: np.ndarray  # int64 row positions
+    dense: np.ndarray  # float32 cosine; NaN where the row was not among the dense top k
+    lexical: np.ndarray  # float32 BM25; 0 where no query word matches or the backend cannot say
+
+    @classmethod
+    def of(
+        cls,
+        dense_rows: np.ndarray,
+        dense_scores: np.ndarray,
+        lexical_rows: np.ndarray,
+        lexical_scores: np.ndarray,
+    ) -> Candidates:
+        """The union of a dense and a lexical top k; a row only one of them found gets NaN
+        (dense) or 0 (lexical) for the other."""
+        rows = np.union1d(dense_rows, lexical_rows).astype(np.int64)
+        dense = np.full(len(rows), np.nan, dtype=np.float32)
+        dense[np.searchsorted(rows, dense_rows)] = dense_scores
+        lexical = np.zeros(len(rows), dtype=np.float32)
+        lexical[np.searchsorted(rows, lexical_rows)] = lexical_scores
+        return cls(rows, dense, lexical)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One passage as a backend indexes it: its id, what BM25 reads, what filters test."""
+
+    vid: int
+    text: str  # heading path and passage (the title would add the same words to all)
+    doc_id: str
+    year: int | None
+    region: str | None
+    province: str | None
+    doc_type: str | None
+    section: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a search looks, as filters (what a server evaluates) and as the row mask the
+    store gives for them (what a local index selects with)."""
+
+    filters: Filters
+    mask: np.ndarray
+
+
+class PassageSearch(Protocol):
+    """A backend's read side for one generation."""
+
+    def candidates(
+        self, query: np.ndarray | None, tokens: Sequence[str], k: int, scope: Scope
+    ) -> Candidates: ...
+    def idf(self, tokens: Sequence[str]) -> np.ndarray: ...
+    def known(self, token: str) -> bool: ...
+
+
+class PassageWriter(Protocol):
+    """A backend's write side: changes land in the generation being written, or in Milvus
+    where readers of older generations cannot see them."""
+
+    def add(self, passages: Sequence[Passage], vectors: np.ndarray) -> None: ...
+    def remove(self, passages: Sequence[Passage]) -> None: ...
+    def save(self, work: Path, live: np.ndarray, manifest: Manifest) -> Manifest: ...
+    def committed(self, root: Path) -> None: ...
 
 
 class SearchIndex(Protocol):
@@ -45,10 +133,9 @@ class SearchIndex(Protocol):
 
     # search
     def mask(self, filters: Filters) -> np.ndarray: ...
-    def dense(
-        self, query: np.ndarray, k: int, mask: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]: ...
-    def lexical_scores(self, tokens: Sequence[str]) -> np.ndarray: ...
+    def candidates(
+        self, query: np.ndarray | None, tokens: Sequence[str], k: int, filters: Filters
+    ) -> Candidates: ...
     def idf(self, tokens: Sequence[str]) -> np.ndarray: ...
     def known(self, token: str) -> bool: ...
     def rows(self, rows: Sequence[int]) -> list[ChunkRow]: ...

@@ -1,9 +1,8 @@
-"""The on-disk index: read views and the one writer.
+"""The index: read views of its live generation, and the one writer.
 
-An index directory holds numbered generations (`gen-000001/`: manifest, SQLite store, FAISS
-vectors, BM25) and a `CURRENT` file naming the live one. A writer takes a file lock, copies the
-live generation, changes the copy and switches `CURRENT` with an atomic rename, so a crash at any
-point leaves the previous generation whole and readers never see a half-written index.
+Generations and the atomic switch between them are `generations.py`; the document store is
+`store.py`; finding passages is the backend's (`local.py` for FAISS + BM25, `milvus.py` for
+Milvus), chosen when the index is built and recorded in its manifest.
 """
 
 from __future__ import annotations
@@ -33,18 +32,18 @@ from ingest.pipeline import PIPELINE_VERSION
 from ingest.targets import indicator_key
 from ingest.types import Chunk, Document, DocumentMeta, Target
 
+from .backend import Backend, Candidates, Passage, PassageSearch, PassageWriter, Scope
 from .embedders import Embedder
-from .lexical import LexicalIndex, tokenize
+from .filters import Filters, document_passes
+from .generations import CURRENT, MANIFEST, live_generation, next_generation_name, switch_to
+from .local import LEXICAL, LocalSearch, LocalWriter
 from .manifest import FORMAT, Manifest, ManifestDocument
 from .store import ChunkRow, Store, StoredDocument
-from .vectors import VectorIndex, layout_for
 
-CURRENT = "CURRENT"
-_STORE, _VECTORS, _LEXICAL, _MANIFEST = "store.sqlite", "vectors.faiss", "lexical", "manifest.json"
-# passages whose lexical tokens are held as strings before they are packed into a segment
-_LEXICAL_BATCH = 50_000
+__all__ = ["CURRENT", "Index", "IndexWriter", "WriteResult", "passage_for_embedding"]
+
+_STORE = "store.sqlite"
 _PASSING_KEPT = 256  # document masks kept per filter (a bool per document each)
-_KEEP_GENERATIONS = 2  # the live one and the one before (a reader may still hold it)
 _LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer before giving up
 
 
@@ -61,9 +60,20 @@ def passage_for_embedding(meta: DocumentMeta, chunk: Chunk) -> str:
     return "\n".join(p for p in (head, section, chunk.text) if p)
 
 
-def _lexical_tokens(chunk: Chunk) -> list[str]:
-    """BM25 sees the heading path and the passage (the title would add the same words to all)."""
-    return tokenize(" ".join(chunk.section) + "\n" + chunk.text)
+def passage(meta: DocumentMeta, vid: int, chunk: Chunk) -> Passage:
+    """A passage as the backend indexes it (BM25 reads the heading path and the passage)."""
+    return Passage(
+        vid=vid,
+        text=" ".join(chunk.section) + "\n" + chunk.text,
+        doc_id=chunk.doc_id,
+        year=chunk.year,
+        region=meta.region,
+        province=meta.province,
+        doc_type=meta.doc_type,
+        section=" › ".join(chunk.section),
+        start=chunk.start,
+        end=chunk.end,
+    )
 
 
 def _fingerprint(doc: Document) -> str:
@@ -85,7 +95,9 @@ def _fingerprint(doc: Document) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def _check_compatible(root: Path, manifest: Manifest, embedder_name: str | None) -> None:
+def _check_compatible(
+    root: Path, manifest: Manifest, embedder_name: str | None, backend: Backend | None
+) -> None:
     if manifest.format != FORMAT:
         raise IndexMismatchError(
             root,
@@ -98,72 +110,63 @@ def _check_compatible(root: Path, manifest: Manifest, embedder_name: str | None)
             f"built with embedder '{manifest.embedder}', not '{embedder_name}'; rebuild it with "
             "`eduqa build --rebuild` or use the model it was built with",
         )
+    if backend is not None and manifest.backend != backend.kind:
+        raise IndexMismatchError(
+            root,
+            f"held by the {manifest.backend} backend, but EDUQA_BACKEND is {backend.kind}; "
+            f"`eduqa migrate` moves it to {backend.kind} with every document, or set "
+            f"EDUQA_BACKEND={manifest.backend}",
+        )
 
 
-def live_manifest(root: Path) -> Manifest | None:
-    """The manifest of the live generation, or None when there is no index yet."""
-    generation = _live_generation(root)
-    if generation is None or not (generation / _MANIFEST).exists():
-        return None
-    return Manifest.read(generation / _MANIFEST)
+def _open_passages(
+    root: Path, generation: Path, manifest: Manifest, vids: np.ndarray, backend: Backend
+) -> PassageSearch:
+    if manifest.backend == "faiss":
+        return LocalSearch(generation, manifest, vids)
+    from . import milvus
 
-
-def _live_generation(root: Path) -> Path | None:
-    pointer = root / CURRENT
-    if not pointer.exists():
-        return None
-    return root / pointer.read_text(encoding="utf-8").strip()
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """Metadata restrictions of a search; None means any."""
-
-    years: tuple[int, ...] = ()
-    regions: tuple[str, ...] = ()
-    provinces: tuple[str, ...] = ()  # short or full names ("四川" matches "四川省")
-    doc_types: tuple[str, ...] = ()
-    doc_ids: tuple[str, ...] = ()  # one plan at a time: comparing a topic across plans
-
-    def __bool__(self) -> bool:
-        return bool(self.years or self.regions or self.provinces or self.doc_types or self.doc_ids)
+    return milvus.MilvusSearch(milvus.client_for(backend, root), generation, manifest, vids)
 
 
 class Index:
     """A read-only view of the live generation of an index directory."""
 
-    def __init__(self, root: Path, generation: Path) -> None:
+    def __init__(self, root: Path, generation: Path, backend: Backend) -> None:
         self.root = root
+        self.backend = backend
         self.generation = generation
-        self.manifest = Manifest.read(generation / _MANIFEST)
+        self.manifest = Manifest.read(generation / MANIFEST)
         self.store = Store(generation / _STORE, readonly=True)
-        self.vectors = VectorIndex.load(
-            generation / _VECTORS, self.manifest.vectors, self.manifest.trained
-        )
         self.vids, row_docs, self.row_years = self.store.chunk_table()
-        self.lexical = LexicalIndex.load(generation / _LEXICAL, self.vids)
+        self.passages = _open_passages(root, generation, self.manifest, self.vids, backend)
         self._documents = {d.doc_id: d for d in self.store.documents()}
         doc_order = list(self._documents)
         position = {doc_id: i for i, doc_id in enumerate(doc_order)}
         self.row_doc = np.array([position[d] for d in row_docs], dtype=np.int32)
         self._doc_order = doc_order
         self._passing: dict[Filters, np.ndarray] = {}
+        self._last_mask: tuple[Filters, np.ndarray] | None = None
 
     @classmethod
-    def open(cls, root: Path, embedder_name: str | None = None) -> Index:
-        """Open the live generation; refuse an index built by another embedder."""
-        generation = _live_generation(root)
+    def open(
+        cls, root: Path, embedder_name: str | None = None, backend: Backend | None = None
+    ) -> Index:
+        """Open the live generation; refuse an index built by another embedder or held by
+        another backend than `backend` (default FAISS)."""
+        backend = backend or Backend()
+        generation = live_generation(root)
         if generation is None or not generation.exists():
             raise IndexMissingError(root, "no index here yet; run `eduqa build` first")
-        _check_compatible(root, Manifest.read(generation / _MANIFEST), embedder_name)
-        return cls(root, generation)
+        _check_compatible(root, Manifest.read(generation / MANIFEST), embedder_name, backend)
+        return cls(root, generation, backend)
 
     def close(self) -> None:
         self.store.close()
 
     def is_live(self) -> bool:
         """False once a writer has switched the index to a newer generation."""
-        return _live_generation(self.root) == self.generation
+        return live_generation(self.root) == self.generation
 
     # documents -------------------------------------------------------------------------------
     def documents(self) -> list[StoredDocument]:
@@ -187,16 +190,21 @@ class Index:
 
     def passage_vectors(self, rows: Sequence[ChunkRow]) -> np.ndarray:
         """The embeddings of these passages as indexed (no model needed)."""
-        return self.vectors.vectors(np.array([r.vid for r in rows], dtype=np.int64))
+        return self.store.passage_vectors([r.vid for r in rows], self.manifest.dim)
 
     # search ----------------------------------------------------------------------------------
     def mask(self, filters: Filters) -> np.ndarray:
-        """Boolean row mask of the passages that pass the filters."""
+        """Boolean row mask of the passages that pass the filters (the last one is kept: a
+        search asks for its scope's mask, then searches in it)."""
+        last = self._last_mask
+        if last is not None and last[0] == filters:
+            return last[1]
         keep = np.ones(len(self.vids), dtype=bool)
         if filters.years:
             keep &= np.isin(self.row_years, np.array(filters.years, dtype=np.int32))
         if filters.doc_ids or filters.regions or filters.provinces or filters.doc_types:
             keep &= self._documents_passing(replace(filters, years=()))[self.row_doc]
+        self._last_mask = (filters, keep)
         return keep
 
     def _documents_passing(self, filters: Filters) -> np.ndarray:
@@ -206,28 +214,25 @@ class Index:
             if len(self._passing) >= _PASSING_KEPT:
                 self._passing.clear()
             self._passing[filters] = np.array(
-                [_document_passes(i, self._documents[i].meta, filters) for i in self._doc_order],
+                [document_passes(i, self._documents[i].meta, filters) for i in self._doc_order],
                 dtype=bool,
             )
         return self._passing[filters]
 
-    def dense(self, query: np.ndarray, k: int, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, cosine scores) of the top-k passages among the masked rows."""
-        allowed = None if mask.all() else self.vids[mask]
-        vids, scores = self.vectors.search(query, k, allowed)
-        return np.searchsorted(self.vids, vids), scores
-
-    def lexical_scores(self, tokens: Sequence[str]) -> np.ndarray:
-        """BM25 score of every row."""
-        return self.lexical.scores(tokens)
+    def candidates(
+        self, query: np.ndarray | None, tokens: Sequence[str], k: int, filters: Filters
+    ) -> Candidates:
+        """The dense top k for `query` (None: none) and the BM25 top k for `tokens` (empty:
+        none) among the passages the filters keep, with both scores of each."""
+        return self.passages.candidates(query, tokens, k, Scope(filters, self.mask(filters)))
 
     def idf(self, tokens: Sequence[str]) -> np.ndarray:
         """How rare each token is among the passages (BM25 idf)."""
-        return self.lexical.idf(tokens)
+        return self.passages.idf(tokens)
 
     def known(self, token: str) -> bool:
         """Whether any passage holds the token."""
-        return self.lexical.known(token)
+        return self.passages.known(token)
 
     def rows(self, rows: Sequence[int]) -> list[ChunkRow]:
         return self.store.chunks(self.vids[np.asarray(rows, dtype=np.int64)].tolist())
@@ -240,7 +245,7 @@ class Index:
         docs = [
             d
             for d in (filters.doc_ids or self._doc_order)
-            if d in self._documents and _document_passes(d, self._documents[d].meta, filters)
+            if d in self._documents and document_passes(d, self._documents[d].meta, filters)
         ]
         picked = sorted(p for d in docs for p in by_doc.get(d, ()))
         return [rows[p] for p in picked if not filters.years or rows[p].year in filters.years]
@@ -269,16 +274,6 @@ class Index:
         return [t for t, _ in rows], by_indicator
 
 
-def _document_passes(doc_id: str, meta: DocumentMeta, filters: Filters) -> bool:
-    province = meta.province or ""
-    return (
-        (not filters.doc_ids or doc_id in filters.doc_ids)
-        and (not filters.regions or meta.region in filters.regions)
-        and (not filters.provinces or any(p and province.startswith(p) for p in filters.provinces))
-        and (not filters.doc_types or meta.doc_type in filters.doc_types)
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class WriteResult:
     """What a write did to each file name."""
@@ -304,12 +299,19 @@ class IndexWriter:
         settings: ChunkSettings,
         rebuild: bool = False,
         lock_timeout: float = _LOCK_TIMEOUT,
+        backend: Backend | None = None,
+        migrate: bool = False,
     ) -> None:
+        """`backend`: where passages go (default FAISS); `migrate`: move an index another
+        backend holds to this one, copying its store and vectors (nothing is re-read or
+        re-embedded)."""
         self.root = root
         self.lock_timeout = lock_timeout
         self.embedder = embedder
         self.settings = settings
         self.rebuild = rebuild
+        self.backend = backend or Backend()
+        self.migrate = migrate
         self._lock = FileLock(str(root / ".lock"))
         self._work: Path | None = None
         self._live_manifest: Manifest | None = None
@@ -319,8 +321,7 @@ class IndexWriter:
         self._unchanged: list[str] = []
         self._removed: list[str] = []
         self._embedded = 0
-        self._pending_vids: list[int] = []
-        self._pending_tokens: list[list[str]] = []
+        self._moved = False
 
     def __enter__(self) -> IndexWriter:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -348,29 +349,76 @@ class IndexWriter:
     def _start(self) -> None:
         for stale in self.root.glob(".tmp-*"):  # left by a writer that crashed
             shutil.rmtree(stale, ignore_errors=True)
-        live = _live_generation(self.root)
+        live = live_generation(self.root)
+        held = live is not None and (live / MANIFEST).exists()
+        manifest = Manifest.read(live / MANIFEST) if held else None
         self._work = self.root / f".tmp-{os.getpid()}-{datetime.now().strftime('%H%M%S%f')}"
-        start_empty = self.rebuild or live is None or not live.exists()
-        if not start_empty:
-            manifest = Manifest.read(live / _MANIFEST)
-            _check_compatible(self.root, manifest, self.embedder.name)
-            shutil.copytree(live, self._work, copy_function=_link_or_copy)
-            self._live_manifest = manifest
-            self._manifest_docs = {d.file_name: d for d in manifest.documents}
-            self._store = Store(self._work / _STORE)
-            self._vectors = VectorIndex.load(
-                self._work / _VECTORS, manifest.vectors, manifest.trained
-            )
-            self._lexical = LexicalIndex.load(self._work / _LEXICAL, self._store.chunk_table()[0])
-        else:
+        if manifest is not None and manifest.backend == "milvus" == self.backend.kind:
+            self._repair_milvus(live, manifest)
+        if self.rebuild or manifest is None:
             self._work.mkdir()
             self._store = Store(self._work / _STORE)
             if live is not None and (live / _STORE).exists():
                 # cache keys name the embedder, so a rebuild re-embeds only texts it never saw
                 self._store.import_cache(live / _STORE)
-            self._vectors = VectorIndex.empty(self.embedder.dim)
-            self._lexical = LexicalIndex.empty()
+            self._passages = self._new_passages(manifest)
+        else:
+            self._continue(live, manifest)
         self._by_name = {d.file_name: d for d in self._store.documents()}
+
+    def _continue(self, live: Path, manifest: Manifest) -> None:
+        """Start from the live generation: its copy, or its store under a new backend."""
+        moving = self.migrate and manifest.backend != self.backend.kind
+        _check_compatible(self.root, manifest, self.embedder.name, None if moving else self.backend)
+        self._live_manifest = manifest
+        self._manifest_docs = {d.file_name: d for d in manifest.documents}
+        if moving:
+            self._work.mkdir()
+            shutil.copy2(live / _STORE, self._work / _STORE)
+            self._store = Store(self._work / _STORE)
+            self._passages = self._new_passages(manifest)
+            self._move_passages()
+            return
+        shutil.copytree(live, self._work, copy_function=_link_or_copy)
+        self._store = Store(self._work / _STORE)
+        vids = self._store.chunk_table()[0]
+        if manifest.backend == "faiss":
+            self._passages: PassageWriter = LocalWriter.load(self._work, manifest, vids)
+        else:
+            from . import milvus
+
+            client = milvus.client_for(self.backend, self.root)
+            self._passages = milvus.MilvusWriter.load(client, self._work, manifest, len(vids))
+
+    def _new_passages(self, live: Manifest | None) -> PassageWriter:
+        """An empty backend for the generation being written (a new Milvus collection)."""
+        if self.backend.kind == "faiss":
+            return LocalWriter.empty(self.embedder.dim)
+        from . import milvus
+
+        client = milvus.client_for(self.backend, self.root)
+        on_milvus = live if live is not None and live.backend == "milvus" else None
+        name = milvus.collection_name(self.root, next_generation_name(self.root), on_milvus)
+        return milvus.MilvusWriter.create(client, name, self.embedder.dim)
+
+    def _repair_milvus(self, live: Path, manifest: Manifest) -> None:
+        from . import milvus
+
+        store = Store(live / _STORE, readonly=True)
+        try:
+            last = store.last_vid()
+        finally:
+            store.close()
+        client = milvus.client_for(self.backend, self.root)
+        milvus.repair(client, self.root, live, manifest, last)
+
+    def _move_passages(self) -> None:
+        """Give the new backend every stored passage with its stored vector."""
+        for doc in self._store.documents():
+            rows = self._store.document_chunks(doc.doc_id)
+            vectors = self._store.passage_vectors([r.vid for r in rows], self.embedder.dim)
+            self._passages.add([passage(doc.meta, r.vid, r.chunk) for r in rows], vectors)
+        self._moved = True
 
     # changes ---------------------------------------------------------------------------------
     def file_names(self) -> list[str]:
@@ -405,12 +453,9 @@ class IndexWriter:
             doc.doc_id, doc.file_name, doc.source_format, doc.text, doc.meta, now
         )
         vids = self._store.add_chunks(doc.chunks, keys)
-        self._pending_vids += vids
-        self._pending_tokens += [_lexical_tokens(c) for c in doc.chunks]
-        if len(self._pending_vids) >= _LEXICAL_BATCH:
-            self._fold_pending()
+        passages = [passage(doc.meta, v, c) for v, c in zip(vids, doc.chunks, strict=True)]
+        self._passages.add(passages, vecs)
         self._store.add_targets(doc.targets, self._embed_indicators(doc))
-        self._vectors.add(np.array(vids, dtype=np.int64), vecs)
         self._manifest_docs[doc.file_name] = ManifestDocument(
             doc.file_name, doc.doc_id, _fingerprint(doc), len(doc.chunks)
         )
@@ -431,8 +476,9 @@ class IndexWriter:
 
     def _drop(self, file_name: str) -> None:
         doc = self._by_name.pop(file_name)
-        vids = self._store.remove_document(doc.doc_id)
-        self._vectors.remove(np.array(vids, dtype=np.int64))
+        rows = self._store.document_chunks(doc.doc_id)
+        self._passages.remove([passage(doc.meta, r.vid, r.chunk) for r in rows])
+        self._store.remove_document(doc.doc_id)
         self._manifest_docs.pop(file_name, None)
 
     def _embed(self, doc: Document) -> tuple[list[str], np.ndarray]:
@@ -468,7 +514,7 @@ class IndexWriter:
 
     # commit ----------------------------------------------------------------------------------
     def commit(self) -> WriteResult:
-        """Write the lexical index and manifest, then switch the live generation atomically.
+        """Write the backend's part and the manifest, then switch the live generation.
 
         A write that changed nothing (every file unchanged or refused) leaves the live
         generation as it is, so readers are not made to reload an identical index.
@@ -478,13 +524,8 @@ class IndexWriter:
             return self._result()
         self._store.prune_cache()
         self._store.commit()
-        live = np.setdiff1d(self._store.chunk_table()[0], self._pending_vids)
-        self._lexical = self._lexical.with_live(live)  # what was removed since the start
-        self._fold_pending()
+        live = self._store.chunk_table()[0]
         self._store.close()
-        self._lexical.save(self._work / _LEXICAL)
-        self._relayout()
-        self._vectors.save(self._work / _VECTORS)
         manifest = Manifest(
             format=FORMAT,
             embedder=self.embedder.name,
@@ -492,39 +533,20 @@ class IndexWriter:
             pipeline=PIPELINE_VERSION,
             chunking=tuple(sorted(self.settings.to_dict().items())),
             documents=tuple(sorted(self._manifest_docs.values(), key=lambda d: d.file_name)),
-            vectors=self._vectors.layout,
-            trained=self._vectors.trained,
+            backend=self.backend.kind,
         )
-        (self._work / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
-        _fsync_tree(self._work)
-        generation = self.root / _next_generation_name(self.root)
-        os.rename(self._work, generation)
-        self._work = None
-        pointer_tmp = self.root / f"{CURRENT}.tmp"
-        pointer_tmp.write_text(generation.name, encoding="utf-8")
-        _fsync_file(pointer_tmp)
-        os.replace(pointer_tmp, self.root / CURRENT)
-        _fsync_dir(self.root)
-        _drop_old_generations(self.root, generation)
+        manifest = self._passages.save(self._work, live, manifest)
+        (self._work / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+        work, self._work = self._work, None
+        switch_to(self.root, work)
+        self._passages.committed(self.root)
         return self._result()
-
-    def _fold_pending(self) -> None:
-        """Move the passages added since the last fold into a lexical segment."""
-        self._lexical = self._lexical.with_passages(self._pending_vids, self._pending_tokens)
-        self._pending_vids, self._pending_tokens = [], []
-
-    def _relayout(self) -> None:
-        """Move the vectors to the layout the corpus size now calls for (flat or IVF)."""
-        vectors = self._vectors
-        wanted = layout_for(vectors.size, vectors.layout, vectors.trained)
-        if wanted != vectors.layout:
-            vids, rows = vectors.all_vectors()
-            self._vectors = VectorIndex.with_layout(wanted, vids, rows)
 
     def _changed(self) -> bool:
         live = self._live_manifest
         return (
             live is None
+            or self._moved
             or bool(self._added or self._replaced or self._removed)
             or live.pipeline != PIPELINE_VERSION
             or dict(live.chunking) != self.settings.to_dict()
@@ -542,40 +564,7 @@ class IndexWriter:
 
 def _link_or_copy(source: str, target: str) -> None:
     """Copy a generation's file for the next one; lexical segments never change, so link them."""
-    if f"{os.sep}{_LEXICAL}{os.sep}seg-" in source:
+    if f"{os.sep}{LEXICAL}{os.sep}seg-" in source:
         os.link(source, target)
     else:
         shutil.copy2(source, target)
-
-
-def _next_generation_name(root: Path) -> str:
-    numbers = [int(p.name.split("-")[1]) for p in root.glob("gen-*") if p.name[4:].isdigit()]
-    return f"gen-{max(numbers, default=0) + 1:06d}"
-
-
-def _drop_old_generations(root: Path, live: Path) -> None:
-    gens = sorted(p for p in root.glob("gen-*") if p.is_dir())
-    for old in gens[:-_KEEP_GENERATIONS]:
-        if old != live:
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    _fsync_file(path)
-
-
-def _fsync_tree(root: Path) -> None:
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            _fsync_file(path)
-    for path in sorted(p for p in root.rglob("*") if p.is_dir()):
-        _fsync_dir(path)
-    _fsync_dir(root)

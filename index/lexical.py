@@ -44,6 +44,20 @@ def tokenize(text: str) -> list[str]:
     return [t.lower() for t in rjieba.cut_for_search(text, False) if _KEEP.fullmatch(t)]
 
 
+def bm25_idf(passages: int, df: np.ndarray) -> np.ndarray:
+    """Lucene's BM25 idf of terms held by `df` of `passages` passages (bm25s' default)."""
+    n = max(passages, 1)
+    return np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased dictionary words of a text, each once, punctuation dropped: `tokenize`
+    is these words and their dictionary parts. Text written as these words with spaces between
+    makes any jieba in search mode give back `tokenize`'s tokens, with or without HMM, as
+    spaces keep it from joining characters into guessed words."""
+    return [w.lower() for w in rjieba.cut(text, False) if _KEEP.fullmatch(w)]
+
+
 class Vocabulary:
     """Term ids, append-only and shared by every index a writer derives from one loaded index:
     an id added later is simply unseen by an older index (its df is zero there)."""
@@ -183,8 +197,7 @@ class LexicalIndex:
         """Ids this index has no df for (unknown, or added after it) count as unseen."""
         counted = np.append(self._df, 0.0)
         df = counted[np.where((ids >= 0) & (ids < len(self._df)), ids, len(self._df))]
-        n = max(self.size, 1)
-        return np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        return bm25_idf(self.size, df)
 
     # writing ---------------------------------------------------------------------------------
     def with_passages(

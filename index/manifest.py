@@ -2,7 +2,8 @@
 
 It records the embedder and its dimension (vectors of two models must never be mixed), the
 chunking settings and pipeline version (a change means passages differ and must be rebuilt),
-each document's content hash, and the FAISS layout the corpus size called for.
+each document's content hash, and where the passages are searched: the backend, and the FAISS
+layout the corpus size called for or the Milvus collection.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ class Manifest:
     pipeline: str
     chunking: tuple[tuple[str, int], ...]
     documents: tuple[ManifestDocument, ...]
+    backend: str = "faiss"  # `backend.BACKENDS`
     vectors: str = "flat"  # FAISS layout, `vectors.layout_for`: "flat" or "ivf<lists>"
     trained: int = 0  # vectors the IVF lists were trained for
+    collection: str = ""  # the Milvus collection holding the passages (backend "milvus")
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -48,8 +51,10 @@ class Manifest:
             pipeline=data["pipeline"],
             chunking=tuple(sorted((k, int(v)) for k, v in data["chunking"].items())),
             documents=tuple(ManifestDocument(**d) for d in data["documents"]),
+            backend=data.get("backend", "faiss"),
             vectors=data.get("vectors", "flat"),
             trained=int(data.get("trained", 0)),
+            collection=data.get("collection", ""),
         )
 
     @classmethod

@@ -226,6 +226,28 @@ class Store:
             vids.append(int(cur.lastrowid))
         return vids
 
+    def last_vid(self) -> int:
+        """The highest vector id ever handed out (0 for none): ids above it belong to no
+        committed generation."""
+        row = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name='chunks'").fetchone()
+        return int(row[0]) if row else 0
+
+    def passage_vectors(self, vids: Sequence[int], dim: int) -> np.ndarray:
+        """The embeddings of these passages, in the order asked, from the embedding cache."""
+        wanted = [int(v) for v in vids]
+        keys: dict[int, str] = {}
+        for i in range(0, len(wanted), 500):
+            part = wanted[i : i + 500]
+            marks = ",".join("?" * len(part))
+            keys.update(
+                self._db.execute(
+                    f"SELECT vid, embed_key FROM chunks WHERE vid IN ({marks})", part
+                ).fetchall()
+            )
+        vectors = self.cached_vectors(sorted(set(keys.values())), dim)
+        rows = [vectors[keys[v]] for v in wanted]
+        return np.vstack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
+
     def chunk_table(self) -> tuple[np.ndarray, list[str], np.ndarray]:
         """(vids, doc_id per row, passage year per row, -1 when unknown), in vid order."""
         rows = self._db.execute("SELECT vid, doc_id, year FROM chunks ORDER BY vid").fetchall()

@@ -72,3 +72,7 @@ class IndexLockedError(EduqaError):
 
 class ConfigError(EduqaError):
     """A setting or option with a value eduqa cannot use (also: a missing optional extra)."""
+
+
+class MilvusUnavailableError(EduqaError):
+    """The Milvus the settings name cannot be reached or opened."""

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,8 +29,37 @@ def _isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache
     monkeypatch.setenv("EDUQA_INDEX", str(tmp_path / "index"))
     monkeypatch.setenv("EDUQA_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("EDUQA_CACHE", str(model_cache))
-    monkeypatch.delenv("EDUQA_MODEL", raising=False)
-    monkeypatch.delenv("EDUQA_DEBUG", raising=False)
+    for name in ("EDUQA_MODEL", "EDUQA_DEBUG", "EDUQA_BACKEND", "EDUQA_MILVUS_URI"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Milvus server for the test run (Milvus Lite's own server, on a free local port):
+    the http path a cluster takes, and one several processes can share."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = tmp_path_factory.mktemp("milvus")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data / "db"),
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=(data / "server.log").open("w"),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, (data / "server.log").read_text()
+            with socket.socket() as conn:
+                if conn.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline, "the Milvus Lite server did not start"
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

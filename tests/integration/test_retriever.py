@@ -6,7 +6,7 @@ import pytest
 from langchain_core.documents import Document
 
 from app.retriever import EduqaRetriever
-from index.indexer import Filters
+from index.filters import Filters
 
 pytestmark = pytest.mark.integration
 

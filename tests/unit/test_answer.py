@@ -7,7 +7,7 @@ import pytest
 from app.answer import answer_from
 from app.query import analyse
 from app.search import Hit, SearchResult
-from index.indexer import Filters
+from index.filters import Filters
 
 
 def hit(text: str, section: tuple[str, ...] = (), score: float = 1.0, start: int = 100) -> Hit:

@@ -12,7 +12,8 @@ from app.compare import Comparison, compare, holds_words, topic_words
 from app.engine import Engine
 from app.query import Region, region_aliases
 from app.settings import Settings
-from index.indexer import Filters, IndexWriter
+from index.filters import Filters
+from index.indexer import IndexWriter
 from ingest.chunking import ChunkSettings
 from ingest.errors import ConfigError
 from ingest.pipeline import read_document

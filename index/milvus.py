@@ -1,0 +1,327 @@
+"""The "milvus" backend: the passages of an index in one Milvus collection.
+
+The same code serves a laptop and a cluster: a file URI runs the embedded Milvus Lite (from the
+`milvus-lite` package, no server to start), an `http://host:19530` URI talks to a Milvus server.
+The collection holds each passage's text, analysed by Milvus's jieba tokenizer into a BM25
+sparse field by Milvus's BM25 function, its e5 vector, and the metadata filters test as scalar
+fields. A search sends Milvus a dense and a BM25 request under one filter expression; eduqa
+fuses the two lists itself (`app/search.py`), because Milvus's weighted ranker normalises
+scores differently on Lite (min-max) and on a server (arctan), and the fusion measured best
+needs BM25 scaled by its maximum, not squashed.
+
+The document store and manifest stay in the index directory's generations. Milvus is shared by
+every generation, so a write keeps readers of the live one safe this way:
+
+- new passages get vector ids above every committed one, and readers only ask for ids up to
+  their generation's last id;
+- removed passages are deleted only after the new generation is live, and a reader drops any
+  id its generation does not hold;
+- a rebuild writes a new collection, and a collection no generation names is dropped.
+
+A crash between the store and Milvus is repaired when the next writer opens the index: ids
+above the live generation's last one are deleted, the deletions the live generation still owes
+are made again, and stray collections are dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.errors import ConfigError, MilvusUnavailableError
+
+from .backend import Backend, Candidates, Passage, Scope
+from .filters import Filters
+from .generations import generation_manifests
+from .lexical import tokenize, words
+from .manifest import Manifest
+from .terms import TermStats
+
+LITE_FILE = "milvus.db"  # Milvus Lite's data directory inside the index directory
+_RETIRED = "retired.npy"  # vector ids a generation removed, deleted from Milvus once it is live
+_BATCH = 1_000  # passages per upsert
+# HNSW: no training, so a collection serves 10 passages and a million alike; ef ≥ k
+_HNSW = {"M": 16, "efConstruction": 128}
+_MIN_EF = 64
+_BM25 = {"bm25_k1": 1.5, "bm25_b": 0.75}  # as the FAISS backend's BM25 (bm25s' defaults)
+# the text field's analyzer: jieba in search mode, dictionary words only, as `lexical.tokenize`.
+# The text is stored as its words with spaces between (`lexical.words`), so a jieba that
+# ignores "hmm" (Milvus Lite's) cannot join characters into guessed words either.
+_ANALYZER = {"tokenizer": {"type": "jieba", "mode": "search", "hmm": False}}
+_clients: dict[str, Any] = {}
+
+
+def client_for(backend: Backend, root: Path) -> Any:
+    """A connected `MilvusClient`, one per URI per process.
+
+    Raises:
+        ConfigError: pymilvus is not installed.
+        MilvusUnavailableError: the server does not answer, or the Lite file is held by
+            another process.
+    """
+    try:
+        from pymilvus import MilvusClient, MilvusException
+    except ImportError as exc:
+        raise ConfigError(
+            "EDUQA_BACKEND", "'milvus' needs pymilvus; install it with pip install 'eduqa[milvus]'"
+        ) from exc
+    uri = backend.milvus_uri or str((root / LITE_FILE).resolve())
+    if uri not in _clients:
+        local = "://" not in uri
+        if local:
+            Path(uri).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            _clients[uri] = MilvusClient(uri=uri, timeout=10)
+        except MilvusException as exc:
+            reason = (
+                "cannot open this Milvus Lite database; another process (the web app?) may "
+                "hold it, as Milvus Lite serves one process at a time: stop that process, or "
+                "run a Milvus server and set EDUQA_MILVUS_URI to it"
+                if local
+                else f"cannot reach Milvus: {exc.message}"
+            )
+            raise MilvusUnavailableError(uri, reason) from exc
+    return _clients[uri]
+
+
+def collection_name(root: Path, generation: str, live: Manifest | None) -> str:
+    """A new collection for the generation `generation` ("gen-000007") of this index.
+
+    Names share the index's prefix (kept from its first collection, so a moved index keeps
+    it), which is how stray collections of this index, and only of this index, are found.
+    """
+    return f"{_prefix(root, live)}_{generation.split('-')[1]}"
+
+
+def _prefix(root: Path, live: Manifest | None) -> str:
+    if live is not None and live.collection:
+        return live.collection.rsplit("_", 1)[0]
+    return "eduqa_" + hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
+
+
+def _expression(filters: Filters, last_vid: int) -> str:
+    """The Milvus filter for a scope, within the ids a generation has committed."""
+    parts = [f"vid <= {last_vid}"]
+    if filters.years:
+        parts.append(f"year in {list(filters.years)}")
+    for field, values in (
+        ("region", filters.regions),
+        ("doc_type", filters.doc_types),
+        ("doc_id", filters.doc_ids),
+    ):
+        if values:
+            parts.append(f"{field} in [{', '.join(_quoted(v) for v in values)}]")
+    if filters.provinces:
+        alternatives = " or ".join(f"province like {_quoted(p + '%')}" for p in filters.provinces)
+        parts.append(f"({alternatives})")
+    return " and ".join(parts)
+
+
+def _query_text(tokens: Sequence[str]) -> str:
+    """Query words Milvus's analyser turns back into exactly these tokens, each once.
+
+    Search mode also cuts a compound into its parts (学前教育 → 学前, 教育, 学前教育), so a part
+    sent beside its compound would count twice, where eduqa's own BM25 counts each query word
+    once; and a word the analyser would cut up (a question word no passage uses) would match
+    its parts, where eduqa's BM25 matches nothing. Both are left out.
+    """
+    asked = set(tokens)
+    whole = [t for t in dict.fromkeys(tokens) if t in (cut := set(tokenize(t))) and cut <= asked]
+    parts = {part for word in whole for part in tokenize(word) if part != word}
+    return " ".join(w for w in whole if w not in parts)
+
+
+def _quoted(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class MilvusSearch:
+    """The passages of one generation in its Milvus collection."""
+
+    def __init__(self, client: Any, generation: Path, manifest: Manifest, vids: np.ndarray):
+        self._client = client
+        self._name = manifest.collection
+        self.vids = vids
+        self._last = int(vids[-1]) if len(vids) else 0
+        self._terms = TermStats.load(generation, len(vids))
+        client.load_collection(self._name)
+
+    def candidates(
+        self, query: np.ndarray | None, tokens: Sequence[str], k: int, scope: Scope
+    ) -> Candidates:
+        expression = _expression(scope.filters, self._last)
+        dense = lexical = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        if query is not None:
+            params = {"metric_type": "IP", "params": {"ef": max(k, _MIN_EF)}}
+            dense = self._search([query.tolist()], "vector", k, expression, params)
+        if tokens:
+            params = {"metric_type": "BM25"}
+            lexical = self._search([_query_text(tokens)], "sparse", k, expression, params)
+        return Candidates.of(*dense, *lexical)
+
+    def _search(
+        self, data: list, field: str, k: int, expression: str, params: dict
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores) of one request; ids this generation does not hold are dropped."""
+        hits = self._client.search(
+            self._name,
+            data=data,
+            anns_field=field,
+            limit=k,
+            filter=expression,
+            search_params=params,
+        )[0]
+        vids = np.array([h["vid"] for h in hits], dtype=np.int64)
+        # BM25 comes back as a positive score from a server and as its negative, a distance,
+        # from Milvus Lite; either way its size is the score. Milvus's BM25 has the (k1 + 1)
+        # factor that the FAISS backend's (bm25s', Lucene's) leaves out: without it, scores and
+        # the answer-type bonuses added to them mean the same on both backends.
+        scores = np.abs(np.array([h["distance"] for h in hits], dtype=np.float32))
+        if field == "sparse":
+            scores /= _BM25["bm25_k1"] + 1
+        rows = np.searchsorted(self.vids, vids)
+        held = (rows < len(self.vids)) & (self.vids[np.minimum(rows, len(self.vids) - 1)] == vids)
+        return rows[held], scores[held]
+
+    def idf(self, tokens: Sequence[str]) -> np.ndarray:
+        return self._terms.idf(tokens)
+
+    def known(self, token: str) -> bool:
+        return self._terms.known(token)
+
+
+class MilvusWriter:
+    """Changes to the collection, and the word table of the generation being written."""
+
+    def __init__(self, client: Any, name: str, terms: TermStats) -> None:
+        self._client = client
+        self.name = name
+        self._terms = terms
+        self._rows: list[dict] = []
+        self._retired: list[int] = []
+
+    @classmethod
+    def create(cls, client: Any, name: str, dim: int) -> MilvusWriter:
+        """A writer into a new, empty collection (one left by a crashed rebuild is replaced)."""
+        if client.has_collection(name):
+            client.drop_collection(name)
+        client.create_collection(
+            name,
+            schema=_schema(client, dim),
+            index_params=_index_params(client),
+            consistency_level="Strong",  # a plan added in one process is found by the next
+        )
+        return cls(client, name, TermStats.empty())
+
+    @classmethod
+    def load(cls, client: Any, work: Path, manifest: Manifest, passages: int) -> MilvusWriter:
+        """A writer continuing the live collection, with the word table copied into `work`."""
+        return cls(client, manifest.collection, TermStats.load(work, passages))
+
+    def add(self, passages: Sequence[Passage], vectors: np.ndarray) -> None:
+        self._terms.add(tokenize(p.text) for p in passages)
+        for passage, vector in zip(passages, vectors, strict=True):
+            self._rows.append(_row(passage, vector))
+            if len(self._rows) >= _BATCH:
+                self._flush()
+
+    def remove(self, passages: Sequence[Passage]) -> None:
+        """Count the words out now; delete from Milvus once the new generation is live."""
+        self._terms.remove(tokenize(p.text) for p in passages)
+        self._retired += [p.vid for p in passages]
+
+    def save(self, work: Path, live: np.ndarray, manifest: Manifest) -> Manifest:
+        self._flush()
+        self._terms.save(work)
+        np.save(work / _RETIRED, np.array(self._retired, dtype=np.int64))
+        return replace(manifest, backend="milvus", collection=self.name)
+
+    def committed(self, root: Path) -> None:
+        _delete(self._client, self.name, self._retired)
+        _drop_unnamed(self._client, root, self.name)
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._client.upsert(self.name, self._rows)
+            self._rows = []
+
+
+def repair(client: Any, root: Path, generation: Path, manifest: Manifest, last_vid: int) -> None:
+    """Undo what a crashed writer left in Milvus: passages no generation committed, deletions
+    the live generation still owes, collections no generation names."""
+    if client.has_collection(manifest.collection):
+        client.delete(manifest.collection, filter=f"vid > {last_vid}")
+        if (generation / _RETIRED).exists():
+            _delete(client, manifest.collection, np.load(generation / _RETIRED).tolist())
+    _drop_unnamed(client, root, manifest.collection)
+
+
+def _delete(client: Any, name: str, vids: Sequence[int]) -> None:
+    for i in range(0, len(vids), _BATCH):
+        client.delete(name, ids=[int(v) for v in vids[i : i + _BATCH]])
+
+
+def _drop_unnamed(client: Any, root: Path, live: str) -> None:
+    """Drop this index's collections that no generation on disk names."""
+    named = {m.collection for m in generation_manifests(root)} | {live}
+    prefix = live.rsplit("_", 1)[0] + "_"
+    for name in client.list_collections():
+        if name.startswith(prefix) and name not in named:
+            client.drop_collection(name)
+
+
+def _row(passage: Passage, vector: np.ndarray) -> dict:
+    return {
+        "vid": passage.vid,
+        "text": " ".join(words(passage.text)),
+        "vector": np.asarray(vector, dtype=np.float32).tolist(),
+        "doc_id": passage.doc_id,
+        "year": passage.year if passage.year is not None else -1,
+        "region": passage.region or "",
+        "province": passage.province or "",
+        "doc_type": passage.doc_type or "",
+        "section": passage.section,
+        "start": passage.start,
+        "end": passage.end,
+    }
+
+
+def _schema(client: Any, dim: int) -> Any:
+    from pymilvus import DataType, Function, FunctionType
+
+    schema = client.create_schema(auto_id=False)
+    schema.add_field("vid", DataType.INT64, is_primary=True)
+    schema.add_field(
+        "text", DataType.VARCHAR, max_length=65_535, enable_analyzer=True, analyzer_params=_ANALYZER
+    )
+    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
+    schema.add_field("doc_id", DataType.VARCHAR, max_length=64)
+    schema.add_field("year", DataType.INT64)  # the passage's year; -1 unknown
+    for field in ("region", "province", "doc_type"):
+        schema.add_field(field, DataType.VARCHAR, max_length=256)
+    schema.add_field("section", DataType.VARCHAR, max_length=8_192)
+    schema.add_field("start", DataType.INT64)  # chars into the cleaned document text
+    schema.add_field("end", DataType.INT64)
+    schema.add_function(
+        Function(
+            name="bm25",
+            function_type=FunctionType.BM25,
+            input_field_names=["text"],
+            output_field_names=["sparse"],
+        )
+    )
+    return schema
+
+
+def _index_params(client: Any) -> Any:
+    params = client.prepare_index_params()
+    params.add_index("vector", index_type="HNSW", metric_type="IP", params=_HNSW)
+    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=_BM25)
+    return params
