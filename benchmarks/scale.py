@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -36,12 +37,17 @@ def _real_vectors() -> tuple[np.ndarray, np.ndarray]:
     from app.corpus import build, load_model
     from app.evaluate import load_qa
     from app.settings import load_settings
+    from index.backend import Backend
     from index.indexer import Index
 
-    settings = load_settings().with_paths(ROOT / ".eduqa" / "index", ROOT / "corpus")
+    # its own FAISS index of the seeds, whichever backend and index the user has set up
+    settings = replace(
+        load_settings().with_paths(ROOT / ".eduqa" / "bench-index", ROOT / "corpus"),
+        backend=Backend(),
+    )
     embedder = load_model(settings)
     build(settings, embedder)  # brings it up to date; a no-op when it is
-    index = Index.open(settings.index_dir, embedder.name)
+    index = Index.open(settings.index_dir, embedder.name, settings.backend)
     rows = [r for d in index.documents() for r in index.document_chunks(d.doc_id)]
     passages = index.passage_vectors(rows)
     questions = embedder.embed_query([i.question for i in load_qa(ROOT / "evals/qa_dev.jsonl")])

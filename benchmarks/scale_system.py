@@ -1,6 +1,7 @@
 """The whole index at scale: SQLite, segmented BM25 and FAISS through the real writer and search.
 
     python -m benchmarks.scale_system [--sizes 100000 1000000] [--out FILE]
+    EDUQA_BACKEND=milvus python -m benchmarks.scale_system --out evals/reports/scale_milvus.json
 
 benchmarks/scale.py measures FAISS alone; this writes a synthetic province through
 `IndexWriter` and asks through `search`/`answer`, so every part a user waits on is in the numbers.
@@ -10,12 +11,13 @@ content ids, a vocabulary of realistic size) and another year. Passage vectors a
 real e5 vectors (a blend of two real passages plus noise, seeded by the text, as in scale.py),
 because embedding a million passages for real would take days on two cores and is measured
 elsewhere; questions are embedded for real. The build time therefore excludes passage
-embedding. Each size runs in its own process.
+embedding. Each size runs in its own process, on the backend EDUQA_BACKEND names (Milvus Lite
+runs inside that process, so its memory is in the numbers).
 
 Reported: build (documents, seconds, peak memory), index on disk, open time and resident memory
 of a reader, search and ask p50/p95 over the dev questions (real query embedding included), BM25
-scoring alone, and adding then removing 100 plans (each a full write: copy-on-write generation,
-new segment, FAISS add, commit).
+retrieval alone (top 100, no embedding), and adding then removing 100 plans (each a full write:
+copy-on-write generation, new segment and FAISS add or Milvus upserts and deletes, commit).
 """
 
 from __future__ import annotations
@@ -133,7 +135,10 @@ def worker(passages: int, workdir: Path) -> dict:
     from app.evaluate import load_qa
     from app.search import search
     from app.settings import load_settings
+    from index.filters import Filters
     from index.indexer import IndexWriter
+    from index.lexical import tokenize
+    from index.milvus import LITE_FILE
 
     settings = load_settings().with_paths(workdir / f"index-{passages}", workdir / "corpus")
     embedder = DerivedEmbedder(load_model(settings), np.load(workdir / "passages.npy"))
@@ -141,12 +146,15 @@ def worker(passages: int, workdir: Path) -> dict:
     rng = random.Random(1)
     started = time.perf_counter()
     documents = 0
-    with IndexWriter(settings.index_dir, embedder, chunk_settings(settings)) as writer:
+    with IndexWriter(
+        settings.index_dir, embedder, chunk_settings(settings), backend=settings.backend
+    ) as writer:
         for doc in _documents(bases, passages, rng):
             writer.add(doc)
             documents += 1
         writer.commit()
     result = {
+        "backend": settings.backend.kind,
         "passages": passages,
         "documents": documents,
         "build_s": round(time.perf_counter() - started, 1),
@@ -159,29 +167,33 @@ def worker(passages: int, workdir: Path) -> dict:
     result["open_s"] = round(time.perf_counter() - started, 2)
     result["reader_mb"] = round(_rss_mb() - before)
     result["layout"] = engine.index.manifest.vectors
-    generation = engine.index.generation
+    parts = [engine.index.generation, settings.index_dir / LITE_FILE]
     result["disk_mb"] = round(
-        sum(p.stat().st_size for p in generation.rglob("*") if p.is_file()) / 2**20
+        sum(p.stat().st_size for part in parts for p in part.rglob("*") if p.is_file()) / 2**20
     )
     questions = [item.question for item in load_qa(ROOT / "evals" / "qa_dev.jsonl")]
     for question in questions[:3]:
         answer(engine, question)
     result["search"] = _timed(lambda q: search(engine, q), questions * 2)
     result["ask"] = _timed(lambda q: answer(engine, q), questions * 2)
-    from index.lexical import tokenize
-
     token_lists = [tokenize(q) for q in questions]
-    result["bm25"] = _timed(engine.index.lexical_scores, token_lists * 2)
+    result["bm25"] = _timed(
+        lambda tokens: engine.index.candidates(None, tokens, 100, Filters()), token_lists * 2
+    )
 
     new = list(_documents(bases, ADDED_PLANS * 30, random.Random(2), start=documents))[:ADDED_PLANS]
     started = time.perf_counter()
-    with IndexWriter(settings.index_dir, embedder, chunk_settings(settings)) as writer:
+    with IndexWriter(
+        settings.index_dir, embedder, chunk_settings(settings), backend=settings.backend
+    ) as writer:
         for doc in new:
             writer.add(doc)
         writer.commit()
     result["add_100_plans_s"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
-    with IndexWriter(settings.index_dir, embedder, chunk_settings(settings)) as writer:
+    with IndexWriter(
+        settings.index_dir, embedder, chunk_settings(settings), backend=settings.backend
+    ) as writer:
         for doc in new:
             writer.remove(doc.file_name)
         writer.commit()
@@ -194,14 +206,15 @@ def worker(passages: int, workdir: Path) -> dict:
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| passages (plans) | build (s) | build peak (MB) | disk (MB) | open (s) | reader (MB) | "
-        "search p50 / p95 (ms) | ask p50 / p95 (ms) | BM25 p50 / p95 (ms) | "
+        "| backend | passages (plans) | build (s) | build peak (MB) | disk (MB) | open (s) | "
+        "reader (MB) | search p50 / p95 (ms) | ask p50 / p95 (ms) | BM25 p50 / p95 (ms) | "
         "add 100 plans (s) | remove 100 plans (s) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['passages']:,} ({r['documents']:,}) | {r['build_s']} | {r['build_peak_mb']} | "
+            f"| {r.get('backend', 'faiss')} | {r['passages']:,} ({r['documents']:,}) | "
+            f"{r['build_s']} | {r['build_peak_mb']} | "
             f"{r['disk_mb']} | {r['open_s']} | {r['reader_mb']} | "
             f"{r['search']['p50_ms']} / {r['search']['p95_ms']} | "
             f"{r['ask']['p50_ms']} / {r['ask']['p95_ms']} | "

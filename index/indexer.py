@@ -45,6 +45,7 @@ __all__ = ["CURRENT", "Index", "IndexWriter", "WriteResult", "passage_for_embedd
 _STORE = "store.sqlite"
 _PASSING_KEPT = 256  # document masks kept per filter (a bool per document each)
 _LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer before giving up
+_MOVE_BATCH = 5_000  # passages read from the store at a time when moving to another backend
 
 
 def passage_for_embedding(meta: DocumentMeta, chunk: Chunk) -> str:
@@ -413,11 +414,17 @@ class IndexWriter:
         milvus.repair(client, self.root, live, manifest, last)
 
     def _move_passages(self) -> None:
-        """Give the new backend every stored passage with its stored vector."""
-        for doc in self._store.documents():
-            rows = self._store.document_chunks(doc.doc_id)
-            vectors = self._store.passage_vectors([r.vid for r in rows], self.embedder.dim)
-            self._passages.add([passage(doc.meta, r.vid, r.chunk) for r in rows], vectors)
+        """Give the new backend every stored passage with its stored vector, in id order (a
+        backend may rely on ids growing, as they do when documents are added)."""
+        metas = {d.doc_id: d.meta for d in self._store.documents()}
+        vids = self._store.chunk_table()[0].tolist()
+        for start in range(0, len(vids), _MOVE_BATCH):
+            part = vids[start : start + _MOVE_BATCH]
+            rows = self._store.chunks(part)
+            vectors = self._store.passage_vectors(part, self.embedder.dim)
+            self._passages.add(
+                [passage(metas[r.chunk.doc_id], r.vid, r.chunk) for r in rows], vectors
+            )
         self._moved = True
 
     # changes ---------------------------------------------------------------------------------
