@@ -59,9 +59,11 @@ def in_milvus(index: Index) -> set[int]:
     return {r["vid"] for r in rows}
 
 
-def found(index: Index, filters: Filters = Filters()) -> tuple[dict[int, float], dict[int, float]]:
+def found(
+    index: Index, filters: Filters | None = None
+) -> tuple[dict[int, float], dict[int, float]]:
     """Every passage in scope by vid: (dense scores, BM25 scores of those BM25 matches)."""
-    got = index.candidates(QUERY, TOKENS, EVERYTHING, filters)
+    got = index.candidates(QUERY, TOKENS, EVERYTHING, filters or Filters())
     vids = index.vids[got.rows]
     dense = {int(v): float(s) for v, s in zip(vids, got.dense, strict=True) if not np.isnan(s)}
     lexical = {int(v): float(s) for v, s in zip(vids, got.lexical, strict=True) if s > 0}
