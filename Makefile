@@ -21,7 +21,12 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
+# EDUQA_BACKEND=milvus needs the Milvus client and Milvus Lite (the `milvus` extra)
+$(VENV)/.installed-milvus: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[milvus]'
+	touch $@
+
+install: $(VENV)/.installed $(if $(filter milvus,$(EDUQA_BACKEND)),$(VENV)/.installed-milvus)
 
 install-dev: $(VENV)/.installed-dev
 
@@ -46,10 +51,14 @@ test-fast: install-dev
 screenshots: install-dev
 	$(BIN)/python -m tests.e2e.screenshots evals/screenshots
 
-# QA metrics on the dev set, then targets extraction precision/recall on the hand-labelled
-# seeds and on three of the test plans (tests/data/plans).
-eval: build
+# QA metrics on the dev set on both backends (the Milvus index is .eduqa/index-milvus), then
+# targets extraction precision/recall on the hand-labelled seeds and on three test plans.
+MILVUS_EVAL := EDUQA_BACKEND=milvus EDUQA_INDEX=.eduqa/index-milvus
+
+eval: build $(VENV)/.installed-milvus
 	$(BIN)/eduqa eval --mode all
+	$(MILVUS_EVAL) $(BIN)/eduqa build
+	$(MILVUS_EVAL) $(BIN)/eduqa eval --mode all
 	$(BIN)/eduqa eval-targets --gold evals/targets_gold
 	$(BIN)/eduqa eval-targets --gold evals/targets_gold_plans --corpus tests/data/plans
 

@@ -333,13 +333,16 @@ def eval_cmd(
     from .evaluate import evaluate
 
     modes = list(MODES) if mode == "all" else [_mode(mode)]
-    engine = engine_for(settings_for(index, corpus))
+    settings = settings_for(index, corpus)
+    engine = engine_for(settings)
     reports = [evaluate(engine, qa, m) for m in modes]
     report_dir.mkdir(parents=True, exist_ok=True)
+    backend = settings.backend.kind
+    suffix = "" if backend == "faiss" else f"-{backend}"  # the FAISS reports keep their names
     for r in reports:
-        path = report_dir / f"{qa.stem}-{r.mode}.json"
+        path = report_dir / f"{qa.stem}-{r.mode}{suffix}.json"
         path.write_text(json.dumps(r.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-    _print_eval(reports)
+    _print_eval(reports, f"eval · {backend} backend")
 
 
 def _fmt(v) -> str:
@@ -351,8 +354,8 @@ _COLUMNS = (("R@1", "recall@1"), ("R@3", "recall@3"), ("R@5", "recall@5"),
             ("AnsAcc", "answer_accuracy"), ("UnansAcc", "unanswerable_accuracy"))  # fmt: skip
 
 
-def _print_eval(reports) -> None:
-    table = Table("mode", "type", "n", *(c for c, _ in _COLUMNS), title="eval")
+def _print_eval(reports, title: str) -> None:
+    table = Table("mode", "type", "n", *(c for c, _ in _COLUMNS), title=title)
     for r in reports:
         for scope, m in (("overall", r.overall), *r.by_type.items()):
             table.add_row(r.mode, scope, str(int(m["questions"] or 0)),

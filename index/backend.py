@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from ingest.types import Target
+from ingest.types import Chunk, Target
 
 from .filters import Filters
 from .store import ChunkRow, StoredDocument
@@ -68,12 +68,18 @@ class Candidates:
         return cls(rows, dense, lexical)
 
 
+def lexical_text(chunk: Chunk) -> str:
+    """What BM25 reads of a passage: its heading path and text (the title would add the same
+    words to every passage of a plan)."""
+    return " ".join(chunk.section) + "\n" + chunk.text
+
+
 @dataclass(frozen=True, slots=True)
 class Passage:
     """One passage as a backend indexes it: its id, what BM25 reads, what filters test."""
 
     vid: int
-    text: str  # heading path and passage (the title would add the same words to all)
+    text: str  # `lexical_text`
     doc_id: str
     year: int | None
     region: str | None

@@ -32,7 +32,15 @@ from ingest.pipeline import PIPELINE_VERSION
 from ingest.targets import indicator_key
 from ingest.types import Chunk, Document, DocumentMeta, Target
 
-from .backend import Backend, Candidates, Passage, PassageSearch, PassageWriter, Scope
+from .backend import (
+    Backend,
+    Candidates,
+    Passage,
+    PassageSearch,
+    PassageWriter,
+    Scope,
+    lexical_text,
+)
 from .embedders import Embedder
 from .filters import Filters, document_passes
 from .generations import CURRENT, MANIFEST, live_generation, next_generation_name, switch_to
@@ -65,7 +73,7 @@ def passage(meta: DocumentMeta, vid: int, chunk: Chunk) -> Passage:
     """A passage as the backend indexes it (BM25 reads the heading path and the passage)."""
     return Passage(
         vid=vid,
-        text=" ".join(chunk.section) + "\n" + chunk.text,
+        text=lexical_text(chunk),
         doc_id=chunk.doc_id,
         year=chunk.year,
         region=meta.region,
@@ -121,13 +129,19 @@ def _check_compatible(
 
 
 def _open_passages(
-    root: Path, generation: Path, manifest: Manifest, vids: np.ndarray, backend: Backend
+    root: Path,
+    generation: Path,
+    manifest: Manifest,
+    store: Store,
+    vids: np.ndarray,
+    backend: Backend,
 ) -> PassageSearch:
     if manifest.backend == "faiss":
         return LocalSearch(generation, manifest, vids)
     from . import milvus
 
-    return milvus.MilvusSearch(milvus.client_for(backend, root), generation, manifest, vids)
+    client = milvus.client_for(backend, root)
+    return milvus.MilvusSearch(client, generation, manifest, vids, store)
 
 
 class Index:
@@ -140,7 +154,9 @@ class Index:
         self.manifest = Manifest.read(generation / MANIFEST)
         self.store = Store(generation / _STORE, readonly=True)
         self.vids, row_docs, self.row_years = self.store.chunk_table()
-        self.passages = _open_passages(root, generation, self.manifest, self.vids, backend)
+        self.passages = _open_passages(
+            root, generation, self.manifest, self.store, self.vids, backend
+        )
         self._documents = {d.doc_id: d for d in self.store.documents()}
         doc_order = list(self._documents)
         position = {doc_id: i for i, doc_id in enumerate(doc_order)}

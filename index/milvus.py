@@ -36,11 +36,12 @@ import numpy as np
 
 from ingest.errors import ConfigError, MilvusUnavailableError
 
-from .backend import Backend, Candidates, Passage, Scope
+from .backend import Backend, Candidates, Passage, Scope, lexical_text
 from .filters import Filters
 from .generations import generation_manifests
 from .lexical import tokenize, words
 from .manifest import Manifest
+from .store import Store
 from .terms import TermStats
 
 LITE_FILE = "milvus.db"  # Milvus Lite's data directory inside the index directory
@@ -144,8 +145,11 @@ def _quoted(value: str) -> str:
 class MilvusSearch:
     """The passages of one generation in its Milvus collection."""
 
-    def __init__(self, client: Any, generation: Path, manifest: Manifest, vids: np.ndarray):
+    def __init__(
+        self, client: Any, generation: Path, manifest: Manifest, vids: np.ndarray, store: Store
+    ) -> None:
         self._client = client
+        self._store = store
         self._name = manifest.collection
         self.vids = vids
         self._last = int(vids[-1]) if len(vids) else 0
@@ -163,7 +167,14 @@ class MilvusSearch:
         if tokens:
             params = {"metric_type": "BM25"}
             lexical = self._search([_query_text(tokens)], "sparse", k, expression, params)
-        return Candidates.of(*dense, *lexical)
+        found = Candidates.of(*dense, *lexical)
+        if not tokens:
+            return found
+        # Milvus chose the BM25 shortlist; every candidate is scored here with the statistics
+        # of the whole corpus, so scores match the FAISS backend's and dense-only ones get one
+        rows = self._store.chunks(self.vids[found.rows].tolist())
+        passages = [tokenize(lexical_text(r.chunk)) for r in rows]
+        return replace(found, lexical=self._terms.scores(tokens, passages))
 
     def _search(
         self, data: list, field: str, k: int, expression: str, params: dict
@@ -179,12 +190,8 @@ class MilvusSearch:
         )[0]
         vids = np.array([h["vid"] for h in hits], dtype=np.int64)
         # BM25 comes back as a positive score from a server and as its negative, a distance,
-        # from Milvus Lite; either way its size is the score. Milvus's BM25 has the (k1 + 1)
-        # factor that the FAISS backend's (bm25s', Lucene's) leaves out: without it, scores and
-        # the answer-type bonuses added to them mean the same on both backends.
+        # from Milvus Lite; either way its size is the score
         scores = np.abs(np.array([h["distance"] for h in hits], dtype=np.float32))
-        if field == "sparse":
-            scores /= _BM25["bm25_k1"] + 1
         rows = np.searchsorted(self.vids, vids)
         held = (rows < len(self.vids)) & (self.vids[np.minimum(rows, len(self.vids) - 1)] == vids)
         return rows[held], scores[held]

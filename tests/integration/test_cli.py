@@ -1,4 +1,5 @@
-"""The `eduqa` command line contract, on tiny real plans with the real default model."""
+"""The `eduqa` command line contract, on tiny real plans with the real default model, on both
+backends: FAISS + BM25, and Milvus (Milvus Lite in the index directory, as a laptop runs it)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from app.cli import cli
+from app.settings import load_settings
+from index.backend import BACKENDS
 from index.indexer import CURRENT, Index
 from tests.filemakers import (
     Heading,
@@ -58,6 +61,17 @@ def assert_refused(result: Result) -> list[str]:
     return lines
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def _on_backend(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command of a test runs on the backend under test."""
+    monkeypatch.setenv("EDUQA_BACKEND", backend)
+
+
 @pytest.fixture
 def index_dir(tmp_path: Path) -> Path:
     return tmp_path / "index"  # where the autouse fixture points EDUQA_INDEX
@@ -77,14 +91,17 @@ def incoming(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def two_plans(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(corpus, index) of two tiny plans, made once by `eduqa build`; tests work on copies."""
-    base = tmp_path_factory.mktemp("two-plans")
+def two_plans(tmp_path_factory: pytest.TempPathFactory, backend: str) -> tuple[Path, Path]:
+    """(corpus, index) of two tiny plans, made once per backend by `eduqa build`; tests work
+    on copies."""
+    base = tmp_path_factory.mktemp(f"two-plans-{backend}")
     corpus, index = base / "corpus", base / "index"
     corpus.mkdir()
     make_text_file(corpus / "pingjiang.txt", PINGJIANG)
     make_text_file(corpus / "huaihua.txt", HUAIHUA)
-    assert_ok(run("build", "--corpus", corpus, "--index", index))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EDUQA_BACKEND", backend)
+        assert_ok(run("build", "--corpus", corpus, "--index", index))
     return corpus, index
 
 
@@ -113,7 +130,7 @@ def snapshot(index_dir: Path, corpus_dir: Path) -> tuple[str, list[dict], list[s
 
 
 def cleaned_text(index_dir: Path, doc: str) -> str:
-    index = Index.open(index_dir)
+    index = Index.open(index_dir, backend=load_settings().backend)
     try:
         return index.document_text(index.find_document(doc).doc_id)
     finally:
