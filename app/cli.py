@@ -159,7 +159,9 @@ def migrate(
     backend = backend_named(
         to or settings.backend.kind, milvus_uri or settings.backend.milvus_uri, "--to"
     )
-    settings = replace(settings, backend=backend)
+    settings = replace(
+        settings, backend=replace(backend, milvus_token=settings.backend.milvus_token)
+    )
     moved = corpus_ops.migrate(settings, corpus_ops.load_model(settings))
     if moved.source == moved.target:
         out.print(f"the index is already on {moved.target}; nothing to move")

@@ -68,7 +68,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
 
 def _backend(env: dict[str, str]) -> Backend:
     kind = env.get("EDUQA_BACKEND") or Backend().kind
-    return backend_named(kind, env.get("EDUQA_MILVUS_URI") or None, "EDUQA_BACKEND")
+    backend = backend_named(kind, env.get("EDUQA_MILVUS_URI") or None, "EDUQA_BACKEND")
+    return replace(backend, milvus_token=env.get("EDUQA_MILVUS_TOKEN") or None)
 
 
 def backend_named(kind: str, milvus_uri: str | None, source: str) -> Backend:

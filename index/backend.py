@@ -40,6 +40,7 @@ class Backend:
 
     kind: str = "faiss"
     milvus_uri: str | None = None  # None: Milvus Lite in the index directory (`milvus.db`)
+    milvus_token: str | None = None  # "user:password" or an API key, for a secured server
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,7 @@ def client_for(backend: Backend, root: Path) -> Any:
         if local:
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
         try:
-            _clients[uri] = MilvusClient(uri=uri, timeout=10)
+            _clients[uri] = MilvusClient(uri=uri, token=backend.milvus_token or "", timeout=10)
         except MilvusException as exc:
             reason = (
                 "cannot open this Milvus Lite database; another process (the web app?) may "

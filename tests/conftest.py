@@ -29,7 +29,13 @@ def _isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache
     monkeypatch.setenv("EDUQA_INDEX", str(tmp_path / "index"))
     monkeypatch.setenv("EDUQA_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("EDUQA_CACHE", str(model_cache))
-    for name in ("EDUQA_MODEL", "EDUQA_DEBUG", "EDUQA_BACKEND", "EDUQA_MILVUS_URI"):
+    for name in (
+        "EDUQA_MODEL",
+        "EDUQA_DEBUG",
+        "EDUQA_BACKEND",
+        "EDUQA_MILVUS_URI",
+        "EDUQA_MILVUS_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -21,7 +21,7 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def _engine(index_dir: str, model: str) -> Engine:
+def _engine(index_dir: str, model: str, backend: str) -> Engine:
     """One engine per index and model, shared by every session of this server (the arguments
     are the cache key; the settings come from the environment)."""
     return Engine.open(load_settings())
@@ -33,7 +33,7 @@ def engine() -> Engine | None:
     current = settings()
     try:
         with st.spinner(t("loading")):
-            eng = _engine(str(current.index_dir), current.model)
+            eng = _engine(str(current.index_dir), current.model, str(current.backend))
         eng.refresh()
         return eng
     except IndexMissingError:

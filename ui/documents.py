@@ -52,13 +52,21 @@ def render() -> None:
         return
     documents = eng.index.documents()
     if documents:
-        st.caption(t("docs_count").format(n=len(documents)))
+        st.caption(f"{t('docs_count').format(n=len(documents))} {_backend_line(current)}")
         st.dataframe(_table(eng), hide_index=True)
     else:
         st.info(t("docs_empty"))
     _upload_form(current, eng)
     if documents:
         _one_document(current, eng)
+
+
+def _backend_line(current: Settings) -> str:
+    """Where passages are searched: what an administrator checks after switching backends."""
+    backend = current.backend
+    if backend.kind == "faiss":
+        return t("backend_faiss")
+    return t("backend_milvus").format(where=backend.milvus_uri or t("milvus_lite"))
 
 
 # messages carried over a rerun -----------------------------------------------------------------

@@ -199,6 +199,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "docs_passages_n": ("段落数", "Passages"),
     "docs_added_at": ("加入时间", "Added"),
     "docs_count": ("语料中共 {n} 篇文档。", "{n} documents in the corpus."),
+    "backend_faiss": ("检索：本机 FAISS + BM25。", "Search: FAISS + BM25 on this machine."),
+    "backend_milvus": ("检索：Milvus（{where}）。", "Search: Milvus ({where})."),
+    "milvus_lite": ("内嵌的 Milvus Lite", "embedded Milvus Lite"),
     "docs_empty": (
         "语料中还没有文档。在下面上传 .txt、.md、.pdf 或 .docx 文件；或者把文件放进 corpus/ "
         "文件夹，再运行 `make build`。",

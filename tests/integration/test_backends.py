@@ -10,13 +10,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from app.cli import cli
 from app.corpus import migrate
 from app.engine import Engine
 from app.evaluate import evaluate
-from app.search import MODES
+from app.search import MODES, search
 from index.backend import Backend
 from tests.conftest import DEV_QA
 
@@ -122,3 +123,49 @@ def test_a_wrong_backend_setting_is_one_line_naming_it(
     assert result.exit_code == 1
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"error: {expected}")
+
+
+def documents_page() -> None:
+    from ui.documents import render
+
+    render()
+
+
+NEW_PLAN = (
+    "临湘市教育局2021年工作计划\n一、工作目标\n全年新建公办幼儿园8所，\n新增学前教育学位2400个。\n"
+)
+
+
+def test_the_documents_page_runs_on_milvus_and_an_upload_is_found_there(
+    seed_index, e5, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(seed_index.index_dir, tmp_path / "index")
+    shutil.copytree(seed_index.corpus_dir, tmp_path / "corpus")
+    settings = replace(
+        seed_index,
+        index_dir=tmp_path / "index",
+        corpus_dir=tmp_path / "corpus",
+        backend=Backend("milvus"),
+    )
+    migrate(settings, e5)
+    for name, value in (
+        ("EDUQA_INDEX", settings.index_dir),
+        ("EDUQA_CORPUS", settings.corpus_dir),
+        ("EDUQA_BACKEND", "milvus"),
+    ):
+        monkeypatch.setenv(name, str(value))
+
+    page = AppTest.from_function(documents_page, default_timeout=120).run()
+    page.file_uploader[0].set_value(("临湘.txt", NEW_PLAN.encode(), "text/plain"))
+    next(b for b in page.button if b.label == "上传并加入索引").click().run()
+
+    assert not page.exception
+    assert any("Milvus（内嵌的 Milvus Lite）" in c.value for c in page.caption)
+    assert len(page.dataframe[0].value) == 6
+    engine = Engine.open(settings, e5)
+    try:
+        assert engine.index.manifest.backend == "milvus"
+        hit = search(engine, "临湘市2021年新建公办幼儿园多少所？").hits[0]
+    finally:
+        engine.close()
+    assert hit.doc == "临湘.txt" and "8所" in hit.text

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.settings import load_settings
+from index.backend import Backend
 from ingest.errors import ConfigError
 
 
@@ -30,3 +31,21 @@ def test_threads_follow_omp_num_threads_and_default_to_all_cores():
 def test_a_non_number_names_the_variable():
     with pytest.raises(ConfigError, match="OMP_NUM_THREADS"):
         load_settings({"OMP_NUM_THREADS": "two"})
+
+
+def test_the_backend_is_faiss_unless_milvus_is_asked_for_with_its_uri_and_token():
+    assert load_settings({}).backend == Backend()
+    milvus = load_settings(
+        {
+            "EDUQA_BACKEND": "milvus",
+            "EDUQA_MILVUS_URI": "http://milvus:19530",
+            "EDUQA_MILVUS_TOKEN": "root:Milvus",
+        }
+    ).backend
+    assert milvus == Backend("milvus", "http://milvus:19530", "root:Milvus")
+    assert load_settings({"EDUQA_BACKEND": "milvus"}).backend == Backend("milvus")
+
+
+def test_an_unknown_backend_lists_the_known_ones():
+    with pytest.raises(ConfigError, match="EDUQA_BACKEND: must be one of faiss, milvus"):
+        load_settings({"EDUQA_BACKEND": "elastic"})
