@@ -563,6 +563,11 @@ class IndexWriter:
         work, self._work = self._work, None
         switch_to(self.root, work)
         self._passages.committed(self.root)
+        left = self._live_manifest
+        if self._moved and left is not None and left.backend == "milvus":
+            from . import milvus
+
+            milvus.drop_collection(replace(self.backend, kind="milvus"), self.root, left.collection)
         return self._result()
 
     def _changed(self) -> bool:

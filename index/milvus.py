@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.errors import ConfigError, MilvusUnavailableError
+from ingest.errors import ConfigError, IndexMismatchError, MilvusUnavailableError
 
 from .backend import Backend, Candidates, Passage, Scope, lexical_text
 from .filters import Filters
@@ -142,12 +142,32 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def has_collection(client: Any, root: Path, name: str) -> None:
+    """Raises IndexMismatchError when the Milvus the settings name lacks the index's collection
+    (a URI other than the one the index was built on)."""
+    if not client.has_collection(name):
+        raise IndexMismatchError(
+            root,
+            f"its passages are in the Milvus collection '{name}', which the Milvus at "
+            "EDUQA_MILVUS_URI does not have; point EDUQA_MILVUS_URI at the Milvus it was "
+            "built on, or rebuild it there with `eduqa build --rebuild`",
+        )
+
+
+def drop_collection(backend: Backend, root: Path, name: str) -> None:
+    """Drop a collection no generation will read again (the index moved to another backend)."""
+    client = client_for(backend, root)
+    if client.has_collection(name):
+        client.drop_collection(name)
+
+
 class MilvusSearch:
     """The passages of one generation in its Milvus collection."""
 
     def __init__(
         self, client: Any, generation: Path, manifest: Manifest, vids: np.ndarray, store: Store
     ) -> None:
+        has_collection(client, generation.parent, manifest.collection)
         self._client = client
         self._store = store
         self._name = manifest.collection
@@ -229,6 +249,7 @@ class MilvusWriter:
     @classmethod
     def load(cls, client: Any, work: Path, manifest: Manifest, passages: int) -> MilvusWriter:
         """A writer continuing the live collection, with the word table copied into `work`."""
+        has_collection(client, work.parent, manifest.collection)
         return cls(client, manifest.collection, TermStats.load(work, passages))
 
     def add(self, passages: Sequence[Passage], vectors: np.ndarray) -> None:

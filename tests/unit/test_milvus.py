@@ -216,13 +216,28 @@ def test_migrating_there_and_back_keeps_every_document_and_finds_the_same(
     assert found(moved)[0] == pytest.approx(expected[2][0], abs=1e-5)
     moved.close()
 
-    write(root, Backend(), migrate=True)
+    write(root, Backend(milvus_uri=backend.milvus_uri), migrate=True)
+    assert moved.manifest.collection not in milvus.client_for(backend, root).list_collections()
     back = Index.open(root, FakeEmbedder.name)
     assert [d.file_name for d in back.documents()] == expected[0]
     dense, lexical = found(back)
     assert dense == pytest.approx(expected[2][0], abs=1e-5)
     assert lexical == pytest.approx(expected[2][1], abs=1e-5)
     back.close()
+
+
+def test_an_index_opened_on_a_milvus_without_its_collection_says_so(
+    tmp_path, backend, plans
+) -> None:
+    root = tmp_path / "index"
+    write(root, backend, plans["pingjiang.txt"])
+    collection = live_manifest(root).collection
+    milvus.client_for(backend, root).drop_collection(collection)
+
+    with pytest.raises(IndexMismatchError, match=f"'{collection}'.*EDUQA_MILVUS_URI"):
+        Index.open(root, FakeEmbedder.name, backend)
+    with pytest.raises(IndexMismatchError, match="EDUQA_MILVUS_URI"):
+        write(root, backend, plans["huaihua.txt"])
 
 
 def test_an_index_on_one_backend_opened_for_the_other_says_to_migrate(
