@@ -266,6 +266,8 @@ class MilvusWriter:
 
     def save(self, work: Path, live: np.ndarray, manifest: Manifest) -> Manifest:
         self._flush()
+        # seal what this write added: Milvus Lite re-indexes unsealed rows on every search
+        self._client.flush(self.name)
         self._terms.save(work)
         np.save(work / _RETIRED, np.array(self._retired, dtype=np.int64))
         return replace(manifest, backend="milvus", collection=self.name)
