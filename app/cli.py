@@ -164,13 +164,22 @@ def migrate(
     )
     moved = corpus_ops.migrate(settings, corpus_ops.load_model(settings))
     if moved.source == moved.target:
-        out.print(f"the index is already on {moved.target}; nothing to move")
+        out.print(f"the index is already on {moved.target}; nothing to move", markup=False)
+        if moved.target == "milvus":
+            out.print(
+                "to move it to another Milvus: `eduqa migrate --to faiss` with the old "
+                "EDUQA_MILVUS_URI, then `eduqa migrate --to milvus --milvus-uri NEW`",
+                markup=False,
+            )
         return
     out.print(
         f"moved {moved.documents} document(s), {moved.passages} passages: "
         f"{moved.source} → {moved.target}"
     )
-    out.print(f"use it with EDUQA_BACKEND={moved.target}", markup=False)
+    hint = f"EDUQA_BACKEND={moved.target}"
+    if moved.target == "milvus" and backend.milvus_uri:
+        hint += f" EDUQA_MILVUS_URI={backend.milvus_uri}"
+    out.print(f"use it with {hint}", markup=False)
 
 
 @cli.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 from collections.abc import Callable, Sequence
@@ -51,6 +52,7 @@ from .store import ChunkRow, Store, StoredDocument
 __all__ = ["CURRENT", "Index", "IndexWriter", "WriteResult", "passage_for_embedding"]
 
 _STORE = "store.sqlite"
+log = logging.getLogger(__name__)
 _PASSING_KEPT = 256  # document masks kept per filter (a bool per document each)
 _LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer before giving up
 _MOVE_BATCH = 5_000  # passages read from the store at a time when moving to another backend
@@ -331,7 +333,9 @@ class IndexWriter:
         self.migrate = migrate
         self._lock = FileLock(str(root / ".lock"))
         self._work: Path | None = None
-        self._live_manifest: Manifest | None = None
+        self._store: Store | None = None
+        self._previous: Manifest | None = None  # the live generation's, whatever the write does
+        self._live_manifest: Manifest | None = None  # the same, when this write continues it
         self._manifest_docs: dict[str, ManifestDocument] = {}
         self._added: list[str] = []
         self._replaced: list[str] = []
@@ -351,14 +355,15 @@ class IndexWriter:
         try:
             self._start()
         except BaseException:
-            self._lock.release()
+            self.__exit__(None, None, None)
             raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
             if self._work is not None and self._work.exists():
-                self._store.close()
+                if self._store is not None:
+                    self._store.close()
                 shutil.rmtree(self._work, ignore_errors=True)
         finally:
             self._lock.release()
@@ -369,6 +374,7 @@ class IndexWriter:
         live = live_generation(self.root)
         held = live is not None and (live / MANIFEST).exists()
         manifest = Manifest.read(live / MANIFEST) if held else None
+        self._previous = manifest
         self._work = self.root / f".tmp-{os.getpid()}-{datetime.now().strftime('%H%M%S%f')}"
         if manifest is not None and manifest.backend == "milvus" == self.backend.kind:
             self._repair_milvus(live, manifest)
@@ -562,13 +568,25 @@ class IndexWriter:
         (self._work / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         work, self._work = self._work, None
         switch_to(self.root, work)
-        self._passages.committed(self.root)
-        left = self._live_manifest
-        if self._moved and left is not None and left.backend == "milvus":
-            from . import milvus
-
-            milvus.drop_collection(replace(self.backend, kind="milvus"), self.root, left.collection)
+        self._tidy_after_switch()
         return self._result()
+
+    def _tidy_after_switch(self) -> None:
+        """The backend's clean-up once the new generation is live: the deletions Milvus owes,
+        and the collection of an index that left Milvus. The write has succeeded by then, and
+        a failure here loses nothing (readers skip what is left, the next Milvus writer deletes
+        it), so it is logged, not raised."""
+        left = self._previous
+        try:
+            self._passages.committed(self.root)
+            if left is not None and left.backend == "milvus" != self.backend.kind:
+                from . import milvus
+
+                milvus.drop_collection(
+                    replace(self.backend, kind="milvus"), self.root, left.collection
+                )
+        except Exception as error:  # see the docstring
+            log.warning("%s: clean-up after the write failed: %s", self.root, error)
 
     def _changed(self) -> bool:
         live = self._live_manifest

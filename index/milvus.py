@@ -25,8 +25,9 @@ are made again, and stray collections are dropped.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -45,8 +46,10 @@ from .store import Store
 from .terms import TermStats
 
 LITE_FILE = "milvus.db"  # Milvus Lite's data directory inside the index directory
+_PREFIX_FILE = ".milvus-prefix"
 _RETIRED = "retired.npy"  # vector ids a generation removed, deleted from Milvus once it is live
 _BATCH = 1_000  # passages per upsert
+_MAX_UNHELD = 100  # extra hits asked for, at most, to make up for removed passages
 # HNSW: no training, so a collection serves 10 passages and a million alike; ef ≥ k
 _HNSW = {"M": 16, "efConstruction": 128}
 _MIN_EF = 64
@@ -56,6 +59,7 @@ _BM25 = {"bm25_k1": 1.5, "bm25_b": 0.75}  # as the FAISS backend's BM25 (bm25s' 
 # ignores "hmm" (Milvus Lite's) cannot join characters into guessed words either.
 _ANALYZER = {"tokenizer": {"type": "jieba", "mode": "search", "hmm": False}}
 _clients: dict[str, Any] = {}
+_clients_lock = threading.Lock()
 
 
 def client_for(backend: Backend, root: Path) -> Any:
@@ -63,8 +67,7 @@ def client_for(backend: Backend, root: Path) -> Any:
 
     Raises:
         ConfigError: pymilvus is not installed.
-        MilvusUnavailableError: the server does not answer, or the Lite file is held by
-            another process.
+        MilvusUnavailableError: the server does not answer, or the Lite file cannot be opened.
     """
     try:
         from pymilvus import MilvusClient, MilvusException
@@ -73,29 +76,35 @@ def client_for(backend: Backend, root: Path) -> Any:
             "EDUQA_BACKEND", "'milvus' needs pymilvus; install it with pip install 'eduqa[milvus]'"
         ) from exc
     uri = backend.milvus_uri or str((root / LITE_FILE).resolve())
-    if uri not in _clients:
-        local = "://" not in uri
-        if local:
-            Path(uri).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            _clients[uri] = MilvusClient(uri=uri, token=backend.milvus_token or "", timeout=10)
-        except MilvusException as exc:
-            reason = (
-                "cannot open this Milvus Lite database; another process (the web app?) may "
-                "hold it, as Milvus Lite serves one process at a time: stop that process, or "
-                "run a Milvus server and set EDUQA_MILVUS_URI to it"
-                if local
-                else f"cannot reach Milvus: {exc.message}"
-            )
-            raise MilvusUnavailableError(uri, reason) from exc
+    with _clients_lock:  # the web app's sessions may all ask at once
+        if uri not in _clients:
+            _clients[uri] = _connect(MilvusClient, MilvusException, uri, backend.milvus_token)
     return _clients[uri]
+
+
+def _connect(client_type: Any, error_type: Any, uri: str, token: str | None) -> Any:
+    local = "://" not in uri
+    if local:
+        Path(uri).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return client_type(uri=uri, token=token or "", timeout=10)
+    except error_type as exc:
+        reason = (
+            f"cannot open this Milvus Lite database ({exc.message}); if another process (the "
+            "web app?) has it open: Milvus Lite serves one process at a time, so stop that "
+            "process, or run a Milvus server and set EDUQA_MILVUS_URI to it"
+            if local
+            else f"cannot reach Milvus: {exc.message}"
+        )
+        raise MilvusUnavailableError(uri, reason) from exc
 
 
 def collection_name(root: Path, generation: str, live: Manifest | None) -> str:
     """A new collection for the generation `generation` ("gen-000007") of this index.
 
-    Names share the index's prefix (kept from its first collection, so a moved index keeps
-    it), which is how stray collections of this index, and only of this index, are found.
+    Names share the index's prefix, drawn at random once per index (kept in its manifests, and
+    in `.milvus-prefix` before the first one exists): that is how the collections of this
+    index, and only of this index, are found on a server that holds others.
     """
     return f"{_prefix(root, live)}_{generation.split('-')[1]}"
 
@@ -103,7 +112,10 @@ def collection_name(root: Path, generation: str, live: Manifest | None) -> str:
 def _prefix(root: Path, live: Manifest | None) -> str:
     if live is not None and live.collection:
         return live.collection.rsplit("_", 1)[0]
-    return "eduqa_" + hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
+    drawn = root / _PREFIX_FILE
+    if not drawn.exists():
+        drawn.write_text(f"eduqa_{uuid.uuid4().hex[:16]}", encoding="utf-8")
+    return drawn.read_text(encoding="utf-8").strip()
 
 
 def _expression(filters: Filters, last_vid: int) -> str:
@@ -119,21 +131,22 @@ def _expression(filters: Filters, last_vid: int) -> str:
         if values:
             parts.append(f"{field} in [{', '.join(_quoted(v) for v in values)}]")
     if filters.provinces:
-        alternatives = " or ".join(f"province like {_quoted(p + '%')}" for p in filters.provinces)
-        parts.append(f"({alternatives})")
+        # an empty name matches no province (as `filters.document_passes` has it)
+        named = [f"province like {_quoted(p + '%')}" for p in filters.provinces if p]
+        parts.append(f"({' or '.join(named)})" if named else "vid < 0")
     return " and ".join(parts)
 
 
 def _query_text(tokens: Sequence[str]) -> str:
-    """Query words Milvus's analyser turns back into exactly these tokens, each once.
+    """The query words for Milvus's analyser: each word it keeps whole, once.
 
     Search mode also cuts a compound into its parts (学前教育 → 学前, 教育, 学前教育), so a part
-    sent beside its compound would count twice, where eduqa's own BM25 counts each query word
-    once; and a word the analyser would cut up (a question word no passage uses) would match
-    its parts, where eduqa's BM25 matches nothing. Both are left out.
+    sent beside its compound would count twice; it is left out, as is a word the analyser would
+    cut into other words (a question word no passage uses, which eduqa's BM25 cannot match).
+    The parts a compound brings only widen the shortlist: candidates are scored afterwards with
+    exactly the query's tokens.
     """
-    asked = set(tokens)
-    whole = [t for t in dict.fromkeys(tokens) if t in (cut := set(tokenize(t))) and cut <= asked]
+    whole = [t for t in dict.fromkeys(tokens) if t in tokenize(t)]
     parts = {part for word in whole for part in tokenize(word) if part != word}
     return " ".join(w for w in whole if w not in parts)
 
@@ -174,6 +187,9 @@ class MilvusSearch:
         self.vids = vids
         self._last = int(vids[-1]) if len(vids) else 0
         self._terms = TermStats.load(generation, len(vids))
+        # passages this generation removed may still be in Milvus (they go once it is live, or
+        # at the next write if that failed): asking for that many more keeps k hits
+        self._unheld = min(len(np.load(generation / _RETIRED)), _MAX_UNHELD)
         client.load_collection(self._name)
 
     def candidates(
@@ -184,17 +200,20 @@ class MilvusSearch:
         if query is not None:
             params = {"metric_type": "IP", "params": {"ef": max(k, _MIN_EF)}}
             dense = self._search([query.tolist()], "vector", k, expression, params)
-        if tokens:
+        text = _query_text(tokens)
+        if text:
             params = {"metric_type": "BM25"}
-            lexical = self._search([_query_text(tokens)], "sparse", k, expression, params)
+            lexical = self._search([text], "sparse", k, expression, params)
         found = Candidates.of(*dense, *lexical)
         if not tokens:
             return found
         # Milvus chose the BM25 shortlist; every candidate is scored here with the statistics
         # of the whole corpus, so scores match the FAISS backend's and dense-only ones get one
         rows = self._store.chunks(self.vids[found.rows].tolist())
-        passages = [tokenize(lexical_text(r.chunk)) for r in rows]
-        return replace(found, lexical=self._terms.scores(tokens, passages))
+        lexical = self._terms.scores(tokens, [tokenize(lexical_text(r.chunk)) for r in rows])
+        # a shortlisted passage that only matched a part of a compound holds no query token
+        kept = ~np.isnan(found.dense) | (lexical > 0)
+        return Candidates(found.rows[kept], found.dense[kept], lexical[kept])
 
     def _search(
         self, data: list, field: str, k: int, expression: str, params: dict
@@ -204,17 +223,19 @@ class MilvusSearch:
             self._name,
             data=data,
             anns_field=field,
-            limit=k,
+            limit=k + self._unheld,
             filter=expression,
             search_params=params,
         )[0]
         vids = np.array([h["vid"] for h in hits], dtype=np.int64)
-        # BM25 comes back as a positive score from a server and as its negative, a distance,
-        # from Milvus Lite; either way its size is the score
-        scores = np.abs(np.array([h["distance"] for h in hits], dtype=np.float32))
+        scores = np.array([h["distance"] for h in hits], dtype=np.float32)
+        if field == "sparse":
+            # BM25 comes back as a positive score from a server and as its negative, a
+            # distance, from Milvus Lite; either way its size is the score
+            scores = np.abs(scores)
         rows = np.searchsorted(self.vids, vids)
         held = (rows < len(self.vids)) & (self.vids[np.minimum(rows, len(self.vids) - 1)] == vids)
-        return rows[held], scores[held]
+        return rows[held][:k], scores[held][:k]
 
     def idf(self, tokens: Sequence[str]) -> np.ndarray:
         return self._terms.idf(tokens)
@@ -336,6 +357,7 @@ def _schema(client: Any, dim: int) -> Any:
     schema.add_field("year", DataType.INT64)  # the passage's year; -1 unknown
     for field in ("region", "province", "doc_type"):
         schema.add_field(field, DataType.VARCHAR, max_length=256)
+    # eduqa reads these from its store; they are here for whoever queries the collection
     schema.add_field("section", DataType.VARCHAR, max_length=8_192)
     schema.add_field("start", DataType.INT64)  # chars into the cleaned document text
     schema.add_field("end", DataType.INT64)

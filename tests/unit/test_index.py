@@ -328,23 +328,28 @@ _CRASHING_WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
+    from index import milvus
     from index.backend import Backend
     from index.indexer import IndexWriter
     from ingest.chunking import ChunkSettings
     from ingest.pipeline import read_document
     from tests.fakes import FakeEmbedder
 
-    root, source, started = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-    backend = Backend(sys.argv[4], sys.argv[5] or None)
+    root, started = Path(sys.argv[1]), Path(sys.argv[2])
+    backend = Backend(sys.argv[3], sys.argv[4] or None)
+    sources = [Path(p) for p in sys.argv[5:]]
+    milvus._BATCH = 1  # each passage reaches Milvus as it is added
 
     class SlowEmbedder(FakeEmbedder):
         def embed_passages(self, texts):
-            started.touch()
-            time.sleep(60)  # killed long before this ends
+            if self.calls:  # the second document: the first is written by now
+                started.touch()
+                time.sleep(60)  # killed long before this ends
             return super().embed_passages(texts)
 
     with IndexWriter(root, SlowEmbedder(), ChunkSettings(), backend=backend) as writer:
-        writer.add(read_document(source, ChunkSettings()))
+        for source in sources:
+            writer.add(read_document(source, ChunkSettings()))
         writer.commit()
     """
 )
@@ -355,8 +360,9 @@ def test_a_writer_killed_midway_leaves_the_old_index_and_its_temp_dir_is_cleaned
 ) -> None:
     write(root, embedder, make_doc("pingjiang.txt", PINGJIANG))
     before = live_state(root)
-    source = tmp_path / "huaihua.txt"
-    source.write_text(HUAIHUA, encoding="utf-8")
+    sources = [tmp_path / "huaihua.txt", tmp_path / "youxian.txt"]
+    sources[0].write_text(HUAIHUA, encoding="utf-8")
+    sources[1].write_text(CHONGYANG.replace("崇阳县", "攸县"), encoding="utf-8")
     started = tmp_path / "embedding-started"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
@@ -365,10 +371,10 @@ def test_a_writer_killed_midway_leaves_the_old_index_and_its_temp_dir_is_cleaned
             "-c",
             _CRASHING_WRITER,
             str(root),
-            str(source),
             str(started),
             backend.kind,
             backend.milvus_uri or "",
+            *map(str, sources),
         ],  # fmt: skip
         cwd=ROOT,
         env=env,
@@ -385,9 +391,16 @@ def test_a_writer_killed_midway_leaves_the_old_index_and_its_temp_dir_is_cleaned
 
     assert len(list(root.glob(".tmp-*"))) == 1
     assert live_state(root) == before
+    if backend.kind == "milvus":  # the first plan's passages reached Milvus before the kill
+        index = Index.open(root, embedder.name, backend)
+        assert in_milvus(index) > set(index.vids.tolist())
+        index.close()
     write(root, embedder, make_doc("chongyang.txt", CHONGYANG))
     assert list(root.glob(".tmp-*")) == []
     assert live_state(root)[1] == ["chongyang.txt", "pingjiang.txt"]
+    index = Index.open(root, embedder.name, backend)
+    assert_parts_agree(index)  # and what the killed writer left in Milvus is gone
+    index.close()
 
 
 @pytest.fixture(scope="module")

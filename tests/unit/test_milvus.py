@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.query import analyse, repair_terms
 from index import milvus
 from index.backend import Backend
 from index.filters import Filters
@@ -127,6 +128,40 @@ def test_bm25_scores_are_on_the_faiss_backends_scale(both: tuple[Index, Index]) 
         assert milvus_lexical[vid] == pytest.approx(score, rel=1e-4)
 
 
+QUESTIONS = {
+    "chinese": "平江县2016年三年学前教育毛入园率要达到多少？",
+    "compounds-alone": "义务教育巩固率",
+    "english": "What is the compulsory education retention rate?",
+    "words-no-plan-uses": "师生比是多少",
+}
+
+
+@pytest.mark.parametrize("question", list(QUESTIONS.values()), ids=list(QUESTIONS))
+def test_milvus_bm25_alone_ranks_the_top_passages_as_faiss_does(
+    both: tuple[Index, Index], question: str
+) -> None:
+    on_faiss, on_milvus = both
+    intent = repair_terms(analyse(question, ()), on_faiss.known)
+    tokens = intent.terms or tuple(tokenize(question))
+
+    def top(index: Index) -> list[tuple[int, float]]:
+        got = index.candidates(None, tokens, 5, Filters())
+        order = np.lexsort((got.rows, -got.lexical))
+        return [(int(index.vids[got.rows[i]]), round(float(got.lexical[i]), 4)) for i in order]
+
+    assert top(on_milvus) == top(on_faiss)
+    assert question == QUESTIONS["words-no-plan-uses"] or top(on_faiss)
+
+
+def test_a_negative_inner_product_stays_negative(both: tuple[Index, Index]) -> None:
+    away = -QUERY  # the fake vectors are non-negative, so this is far from every passage
+
+    scores = [index.candidates(away, [], 3, Filters()).dense for index in both]
+
+    assert (scores[0] < 0).all()
+    assert np.sort(scores[1]) == pytest.approx(np.sort(scores[0]), abs=1e-5)
+
+
 @pytest.fixture
 def backend(milvus_uri: str) -> Backend:
     return Backend("milvus", milvus_uri)
@@ -148,7 +183,8 @@ def test_passages_a_crashed_write_left_in_milvus_are_never_found_and_go_on_the_n
 
     index = Index.open(root, FakeEmbedder.name, backend)
     assert in_milvus(index) > set(index.vids.tolist())  # the crashed write's passages
-    assert set(found(index)[0]) | set(found(index)[1]) <= set(index.vids.tolist())
+    live = len(index.vids)
+    assert len(index.candidates(QUERY, [], live, Filters()).rows) == live  # none crowd in
     index.close()
     write(root, backend, plans["chongyang.txt"])
     index = Index.open(root, FakeEmbedder.name, backend)
@@ -168,7 +204,8 @@ def test_deletions_a_crash_at_the_switch_skipped_are_made_on_the_next_write(
 
     index = Index.open(root, FakeEmbedder.name, backend)
     assert in_milvus(index) > set(index.vids.tolist())  # huaihua's passages still there
-    assert set(found(index)[0]) == set(index.vids.tolist())
+    live = len(index.vids)
+    assert len(index.candidates(QUERY, [], live, Filters()).rows) == live  # none crowd in
     index.close()
     write(root, backend, plans["chongyang.txt"])
     index = Index.open(root, FakeEmbedder.name, backend)
