@@ -447,7 +447,9 @@ QA = [
 ]  # fmt: skip
 
 
-def test_eval_prints_the_table_and_writes_the_report(built: Path, tmp_path: Path) -> None:
+def test_eval_prints_the_table_and_writes_the_report(
+    built: Path, tmp_path: Path, backend: str
+) -> None:
     qa = tmp_path / "tiny_qa.jsonl"
     qa.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in QA), encoding="utf-8")
     out = tmp_path / "reports"
@@ -457,7 +459,9 @@ def test_eval_prints_the_table_and_writes_the_report(built: Path, tmp_path: Path
     assert_ok(result)
     for column in ("R@1", "MRR@10", "AnsAcc", "UnansAcc", "overall", "unanswerable"):
         assert column in result.stdout
-    report = json.loads((out / "tiny_qa-hybrid.json").read_text(encoding="utf-8"))
+    assert f"eval · {backend} backend" in result.stdout
+    name = "tiny_qa-hybrid.json" if backend == "faiss" else f"tiny_qa-hybrid-{backend}.json"
+    report = json.loads((out / name).read_text(encoding="utf-8"))
     assert report["mode"] == "hybrid"
     assert report["overall"]["questions"] == 3
     assert report["overall"]["recall@5"] == 1.0
