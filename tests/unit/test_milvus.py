@@ -60,6 +60,15 @@ def in_milvus(index: Index) -> set[int]:
     return {r["vid"] for r in rows}
 
 
+def holds_only_the_live_passages(root: Path, backend: Backend) -> bool:
+    """Whether Milvus holds exactly the passages of the live generation (nothing left over)."""
+    index = Index.open(root, FakeEmbedder.name, backend)
+    try:
+        return in_milvus(index) == set(index.vids.tolist())
+    finally:
+        index.close()
+
+
 def found(
     index: Index, filters: Filters | None = None
 ) -> tuple[dict[int, float], dict[int, float]]:
@@ -187,10 +196,9 @@ def test_passages_a_crashed_write_left_in_milvus_are_never_found_and_go_on_the_n
     assert len(index.candidates(QUERY, [], live, Filters()).rows) == live  # none crowd in
     index.close()
     write(root, backend, plans["chongyang.txt"])
-    index = Index.open(root, FakeEmbedder.name, backend)
-    assert in_milvus(index) == set(index.vids.tolist())
-    assert [d.file_name for d in index.documents()] == ["chongyang.txt", "pingjiang.txt"]
-    index.close()
+    assert holds_only_the_live_passages(root, backend)
+    names = [d.file_name for d in live_manifest(root).documents]
+    assert names == ["chongyang.txt", "pingjiang.txt"]
 
 
 def test_deletions_a_crash_at_the_switch_skipped_are_made_on_the_next_write(
@@ -208,9 +216,7 @@ def test_deletions_a_crash_at_the_switch_skipped_are_made_on_the_next_write(
     assert len(index.candidates(QUERY, [], live, Filters()).rows) == live  # none crowd in
     index.close()
     write(root, backend, plans["chongyang.txt"])
-    index = Index.open(root, FakeEmbedder.name, backend)
-    assert in_milvus(index) == set(index.vids.tolist())
-    index.close()
+    assert holds_only_the_live_passages(root, backend)
 
 
 def test_a_rebuild_fills_a_new_collection_and_the_old_goes_with_its_last_generation(
@@ -229,10 +235,8 @@ def test_a_rebuild_fills_a_new_collection_and_the_old_goes_with_its_last_generat
     write(root, backend, remove=("chongyang.txt",))
 
     assert first not in client.list_collections()
-    index = Index.open(root, FakeEmbedder.name, backend)
-    assert [d.file_name for d in index.documents()] == ["huaihua.txt"]
-    assert in_milvus(index) == set(index.vids.tolist())
-    index.close()
+    assert [d.file_name for d in live_manifest(root).documents] == ["huaihua.txt"]
+    assert holds_only_the_live_passages(root, backend)
 
 
 def test_migrating_there_and_back_keeps_every_document_and_finds_the_same(
