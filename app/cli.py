@@ -304,9 +304,20 @@ def ask_cmd(
     as_json: JsonOpt = False,
     index: IndexOpt = None,
     corpus: CorpusOpt = None,
+    generate: Annotated[
+        bool,
+        typer.Option(
+            "--generate",
+            help="Also write the answer with the chat model EDUQA_LLM names, checked against "
+            "the passages it cites (the extracted answer otherwise).",
+        ),
+    ] = False,
 ) -> None:
     """Answer each question with the statement that answers it and its citation."""
+    model = _chat_model(settings_for(index, corpus)) if generate else None
     for engine, q, result in _results(questions, k, year, region, doc_type, mode, index, corpus):
+        if model is not None and _print_generated(engine, result, model, as_json):
+            continue
         ans = answer_with(engine, result)
         if as_json:
             out.print(json.dumps(ans.to_dict(), ensure_ascii=False), markup=False)
@@ -326,6 +337,36 @@ def ask_cmd(
         else:
             out.print("[yellow]语料中未找到 (not found in the corpus); nearest passages:[/]")
         _print_hits(result.hits[:3])
+
+
+def _chat_model(settings):
+    from .generate import chat_model
+
+    if settings.llm is None:
+        raise ConfigError(
+            "--generate", "no chat model is configured; set EDUQA_LLM and EDUQA_LLM_MODEL"
+        )
+    return chat_model(settings.llm)
+
+
+def _print_generated(engine, result, model, as_json: bool) -> bool:
+    """Print the checked generated answer; False (after saying why) when it is withheld, so
+    the extracted answer is printed instead. JSON carries both either way."""
+    from .generate import generate
+
+    gen = generate(engine, result, model)
+    if as_json:
+        out.print(json.dumps(gen.to_dict(), ensure_ascii=False), markup=False)
+        return True
+    if gen.text is None:
+        err.print(f"generated answer withheld: {gen.problem}", markup=False)
+        return False
+    out.print(f"[bold]? {result.question}[/]")
+    out.print(gen.text, style="green", markup=False)
+    for n, hit in gen.citations():
+        where = f"{hit.title} ({hit.year}, {hit.region}) [{hit.doc} {hit.start}:{hit.end}]"
+        out.print(f"  [{n}] {where}", markup=False)
+    return True
 
 
 @cli.command("eval")

@@ -10,6 +10,19 @@ from index.backend import BACKENDS, Backend
 from index.embedders import DEFAULT_MODEL
 from ingest.errors import ConfigError
 
+LLM_KINDS = ("openai-compatible", "ollama")
+
+
+@dataclass(frozen=True, slots=True)
+class LlmSettings:
+    """A chat model for generated answers (`app/generate.py`)."""
+
+    kind: str  # LLM_KINDS
+    model: str
+    base_url: str | None = None  # the server's; None: the integration's default
+    api_key: str | None = None
+    timeout: float = 60.0  # seconds before the extractive answer is shown instead
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -30,6 +43,8 @@ class Settings:
     # FAISS + BM25 in the index directory: one machine, nothing to run. EDUQA_BACKEND=milvus
     # puts passages in Milvus: Milvus Lite in the index directory, or EDUQA_MILVUS_URI's server.
     backend: Backend = Backend()
+    # No chat model: answers are extracted statements. EDUQA_LLM adds generated ones.
+    llm: LlmSettings | None = None
 
     def with_paths(self, index_dir: Path | None, corpus_dir: Path | None) -> Settings:
         """The same settings with the CLI's --index/--corpus where given."""
@@ -63,6 +78,27 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         model_cache=_model_cache(env),
         threads=_int(env, "OMP_NUM_THREADS", base.threads),
         backend=_backend(env),
+        llm=_llm(env),
+    )
+
+
+def _llm(env: dict[str, str]) -> LlmSettings | None:
+    """EDUQA_LLM (openai-compatible or ollama) with EDUQA_LLM_MODEL, _BASE_URL, _API_KEY,
+    _TIMEOUT; None when EDUQA_LLM is unset."""
+    kind = env.get("EDUQA_LLM")
+    if not kind:
+        return None
+    if kind not in LLM_KINDS:
+        raise ConfigError("EDUQA_LLM", f"must be one of {', '.join(LLM_KINDS)}, got '{kind}'")
+    model = env.get("EDUQA_LLM_MODEL")
+    if not model:
+        raise ConfigError("EDUQA_LLM_MODEL", f"names the model EDUQA_LLM={kind} should run")
+    return LlmSettings(
+        kind=kind,
+        model=model,
+        base_url=env.get("EDUQA_LLM_BASE_URL") or None,
+        api_key=env.get("EDUQA_LLM_API_KEY") or None,
+        timeout=float(_int(env, "EDUQA_LLM_TIMEOUT", 60)),
     )
 
 
