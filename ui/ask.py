@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -16,10 +17,12 @@ import streamlit.components.v1 as components
 from app.answer import Answer, answer_figures, answer_markdown, answer_with
 from app.corpus import Facets, facets
 from app.engine import Engine
+from app.generate import chat_model, generate
 from app.search import Filters, Hit, SearchResult, search
+from app.settings import LlmSettings
 from ingest.errors import EduqaError
 
-from .common import engine, marked, source_line, t
+from .common import engine, marked, settings, source_line, t
 
 EXAMPLES = (
     "崇阳县2020年教师招聘目标是多少？",
@@ -51,6 +54,7 @@ def render() -> None:
         return
     sidebar = _sidebar(facets(documents))
     _question_box()
+    model = _generating_model()
     question = st.session_state.get(_QUESTION, "")
     if not question:
         _examples()
@@ -61,9 +65,8 @@ def render() -> None:
     except EduqaError as error:
         st.error(str(error))
         return
-    ans = answer_with(eng, result)
     with answer_box:
-        _answer(ans)
+        ans = _generated(eng, result, model) if model is not None else _extracted(eng, result)
     _passages(eng, ans)
     _export(ans)
     with st.expander(t("ask_examples_more")):
@@ -181,6 +184,53 @@ def _with_figures(ans: Answer) -> str:
         last = end
     out.append(_markdown_text(text[last:]))
     return "".join(out)
+
+
+def _generating_model() -> Any:
+    """The chat model, when one is configured and the toggle under the question is on."""
+    llm = settings().llm
+    if llm is None or not st.toggle(
+        t("ask_generate"), key="ask_generate", help=t("ask_generate_help")
+    ):
+        return None
+    try:
+        return _chat_model(llm)
+    except EduqaError as error:
+        st.error(str(error))
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def _chat_model(llm: LlmSettings) -> Any:
+    return chat_model(llm)
+
+
+def _extracted(eng: Engine, result: SearchResult) -> Answer:
+    ans = answer_with(eng, result)
+    _answer(ans)
+    return ans
+
+
+def _generated(eng: Engine, result: SearchResult, model: Any) -> Answer:
+    """The model's answer, shown as it is written, then kept only if it passes the check;
+    else the extracted answer with the reason. Returns the extracted answer, which the
+    passages and the export below are about."""
+    shown = st.empty()
+    parts: list[str] = []
+
+    def on_token(part: str) -> None:
+        parts.append(part)
+        shown.markdown(_markdown_text("".join(parts)) + " ▌")
+
+    gen = generate(eng, result, model, on_token)
+    if gen.text is None:
+        shown.warning(t("ask_generated_withheld").format(reason=gen.problem))
+        _answer(gen.extractive)
+        return gen.extractive
+    shown.success(_markdown_text(gen.text))
+    for number, hit in gen.citations():
+        st.caption(f"[{number}] {source_line(hit)}")
+    return gen.extractive
 
 
 def _answer(ans: Answer) -> None:

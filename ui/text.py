@@ -198,6 +198,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "docs_published": ("发布日期", "Published"),
     "docs_passages_n": ("段落数", "Passages"),
     "docs_added_at": ("加入时间", "Added"),
+    "ask_generate": ("用大模型生成回答", "Generate the answer with the language model"),
+    "ask_generate_help": (
+        "模型只看到下面引用的段落；回答中的数字、年份、名称都要能在它引用的段落里找到，否则显示从原文摘出的回答。",
+        "The model sees only the passages below; every figure, year and name in its answer must "
+        "be in the passages it cites, or the extracted answer is shown instead.",
+    ),
+    "ask_generated_withheld": (
+        "生成的回答没有通过核对（{reason}），下面是从原文摘出的回答。",
+        "The generated answer did not pass the check ({reason}); the extracted answer is shown.",
+    ),
     "docs_count": ("语料中共 {n} 篇文档。", "{n} documents in the corpus."),
     "backend_faiss": ("检索：本机 FAISS + BM25。", "Search: FAISS + BM25 on this machine."),
     "backend_milvus": ("检索：Milvus（{where}）。", "Search: Milvus ({where})."),

@@ -7,6 +7,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.chat_server import chat_server
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
@@ -107,3 +108,39 @@ def test_sidebar_year_filter_scopes_the_passages(app):
     assert not app.exception
     cited = [m.value for m in app.markdown if m.value.startswith("**1.**")]
     assert cited and "2019" in cited[0]
+
+
+def test_without_a_model_there_is_no_generate_toggle(app):
+    assert not app.toggle
+
+
+GENERATED = "崇阳县2020年计划招录义务段教师200人[1]。"
+
+
+@pytest.mark.parametrize(
+    ("reply", "shown"),
+    [(GENERATED, True), ("崇阳县2020年计划招录义务段教师300人[1]。", False)],
+    ids=["faithful", "invented-figure"],
+)
+def test_the_generate_toggle_shows_a_checked_answer_or_the_extracted_one(
+    seed_copy, monkeypatch, reply: str, shown: bool
+):
+    with chat_server() as server:
+        server.reply = reply
+        for name, value in (
+            ("EDUQA_INDEX", seed_copy / "index"), ("EDUQA_CORPUS", seed_copy / "corpus"),
+            ("EDUQA_LLM", "openai-compatible"), ("EDUQA_LLM_MODEL", "qwen2.5"),
+            ("EDUQA_LLM_BASE_URL", f"{server.url}/v1"),
+        ):  # fmt: skip
+            monkeypatch.setenv(name, str(value))
+        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+        app.toggle(key="ask_generate").set_value(True).run()
+        ask(app, ANSWERABLE)
+
+    assert not app.exception
+    if shown:
+        assert app.success[0].value == GENERATED.replace("[", "\\[").replace("]", "\\]")
+        assert any(c.value.startswith("[1] 崇阳县2020年教育工作要点") for c in app.caption)
+    else:
+        assert "没有通过核对" in app.warning[0].value and "'300人'" in app.warning[0].value
+        assert "**200人**" in app.success[0].value  # the extracted answer, figure in bold
