@@ -27,6 +27,11 @@ PASSAGES = 5  # the top passages the model is given: what the extractive answer 
 _CITATION = re.compile(r"\[(\d+)\]")
 # a figure: digits with the unit or percent sign written after them (年 makes it a year)
 _FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|[万亿千百]?[^\W\d_a-zA-Z])?")
+# Chinese numerals of two or more characters (两百, 八十五, 二〇二〇) or a percentage in words; a
+# lone 一 is left alone, as in 统一 or 进一步 it is no number
+_CHINESE_NUMBER = re.compile(
+    r"百分之[零〇一二两三四五六七八九十点]+|[零〇一二两三四五六七八九十百千万亿点]{2,}"
+)
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,})[”\"」》]")
 _UNKNOWN = ("不知道", "没有回答", "无法回答", "don't know", "do not know", "cannot answer")
 SYSTEM = (
@@ -105,7 +110,18 @@ def prompt(question: str, passages: Sequence[Hit]) -> list[tuple[str, str]]:
 
 
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Width-folded, without spaces, Chinese numerals as digits (两百人 → 200人): the form in
+    which the answer's figures are looked for in the passages."""
+    return _CHINESE_NUMBER.sub(_digits, re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+
+
+def _digits(match: re.Match) -> str:
+    import cn2an  # loads in a second; only a generated answer needs it
+
+    try:
+        return str(cn2an.transform(match.group(), "cn2an"))
+    except ValueError:  # not a number after all (a run like 十一五 can be a name)
+        return match.group()
 
 
 def check(text: str, passages: Sequence[Hit]) -> tuple[tuple[int, ...], str | None]:
