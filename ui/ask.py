@@ -219,8 +219,8 @@ def _generated(eng: Engine, result: SearchResult, model: Any) -> Answer:
     parts: list[str] = []
 
     def on_token(part: str) -> None:
-        parts.append(part)
-        shown.markdown(_markdown_text("".join(parts)) + " ▌")
+        parts.append(part)  # muted and marked unchecked until the check has passed
+        shown.caption(t("ask_generating") + _markdown_text("".join(parts)) + " ▌")
 
     gen = generate(eng, result, model, on_token)
     if gen.text is None:
