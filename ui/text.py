@@ -204,7 +204,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "The model sees only the passages below; every figure, year and name in its answer must "
         "be in the passages it cites, or the extracted answer is shown instead.",
     ),
-    "ask_generating": ("正在生成（核对前不作为回答）：", "Being written (not an answer until checked): "),
+    "ask_generating": (
+        "正在生成（核对前不作为回答）：",
+        "Being written (not an answer until checked): ",
+    ),
     "ask_generated_withheld": (
         "生成的回答没有通过核对（{reason}），下面是从原文摘出的回答。",
         "The generated answer did not pass the check ({reason}); the extracted answer is shown.",
