@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,16 +25,28 @@ from .search import Hit, SearchResult
 from .settings import LlmSettings
 
 PASSAGES = 5  # the top passages the model is given: what the extractive answer draws on too
-_CITATION = re.compile(r"\[(\d+)\]")
-# a figure: digits with the unit or percent sign written after them (年 makes it a year)
-_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|[万亿千百]?[^\W\d_a-zA-Z])?")
-# Chinese numerals of two or more characters (两百, 八十五, 二〇二〇) or a percentage in words; a
-# lone 一 is left alone, as in 统一 or 进一步 it is no number
-_CHINESE_NUMBER = re.compile(
-    r"百分之[零〇一二两三四五六七八九十点]+|[零〇一二两三四五六七八九十百千万亿点]{2,}"
+# [1], [2][3], [1, 2], [1-3]; 【1】 and full-width brackets are folded to these first
+_CITATION = re.compile(r"\[(\d+(?:\s*[,，、\-–~]\s*\d+)*)\]")
+# the measure words of plans' figures; a number before any other word is checked on its own
+_UNITS = (
+    "平方公里|平方米|公里|千米|万元|亿元|元|人次|课时|学时|学分|小时|人|名|所|个|项|次|期|班|座|"
+    "间|套|台|张|册|本|篇|天|年|月|日|岁|家|户|条|件|批|类|种|门|位|节|分|%"
 )
-_QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,})[”\"」》]")
-_UNKNOWN = ("不知道", "没有回答", "无法回答", "don't know", "do not know", "cannot answer")
+# a figure: digits, with 万/亿 and a measure word or percent sign if written (年 makes a year)
+_FIGURE = re.compile(rf"\d+(?:\.\d+)?(?:[万亿]?(?:{_UNITS}))?")
+_NUMERALS = "零〇一二两三四五六七八九十"
+# Chinese numerals to read as digits: a percentage in words, a run of two or more (两百,
+# 八十五, 二〇二〇), or one before a measure word (五所); a lone 一 elsewhere (统一, 进一步) is no
+# number
+_CHINESE_NUMBER = re.compile(
+    rf"百分之[{_NUMERALS}点]+|[{_NUMERALS}百千万亿点]{{2,}}|[{_NUMERALS}](?=[万亿]?(?:{_UNITS}))"
+)
+_QUOTED = re.compile(r"[“\"「《『‘]([^”\"」》』’]{2,})[”\"」》』’]")
+_THINKING = re.compile(r"<think>.*?</think>", re.DOTALL)  # a reasoning model's notes
+_UNKNOWN = (
+    "不知道", "没有回答", "无法回答", "未提及", "没有提到", "don't know", "do not know",
+    "cannot answer",
+)  # fmt: skip
 SYSTEM = (
     "You answer questions about Chinese education bureaus' work plans using only the numbered "
     "passages you are given. Answer in the language of the question, in one or two sentences. "
@@ -110,32 +123,55 @@ def prompt(question: str, passages: Sequence[Hit]) -> list[tuple[str, str]]:
 
 
 def _normal(text: str) -> str:
-    """Width-folded, without spaces, Chinese numerals as digits (两百人 → 200人): the form in
-    which the answer's figures are looked for in the passages."""
-    return _CHINESE_NUMBER.sub(_digits, re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+    """Width-folded, without spaces or thousands separators, Chinese numerals as digits
+    (两百人 → 200人): the form in which the answer's figures are looked for in the passages."""
+    text = unicodedata.normalize("NFKC", text).replace("【", "[").replace("】", "]")
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", re.sub(r"\s+", "", text))
+    return _CHINESE_NUMBER.sub(_digits, text)
 
 
 def _digits(match: re.Match) -> str:
     import cn2an  # loads in a second; only a generated answer needs it
 
-    try:
-        return str(cn2an.transform(match.group(), "cn2an"))
-    except ValueError:  # not a number after all (a run like 十一五 can be a name)
-        return match.group()
+    with warnings.catch_warnings():  # cn2an warns, and returns the text, on what it cannot read
+        warnings.simplefilter("ignore")
+        try:
+            return str(cn2an.transform(match.group(), "cn2an"))
+        except ValueError:
+            return match.group()
+
+
+def _cited(text: str) -> tuple[int, ...]:
+    """The passage numbers a text cites, in order of first citation ([1-3] is 1, 2, 3)."""
+    numbers: list[int] = []
+    for group in _CITATION.findall(text):
+        for part in re.split(r"\s*[,，、]\s*", group):
+            ends = [int(n) for n in re.split(r"\s*[\-–~]\s*", part)]
+            numbers += range(ends[0], ends[-1] + 1) if len(ends) == 2 else ends
+    return tuple(dict.fromkeys(numbers))
+
+
+def _occurs(figure: str, source: str) -> bool:
+    """Whether a figure stands in the source as a whole number (5% is not in 85%)."""
+    return re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", source) is not None
 
 
 def check(text: str, passages: Sequence[Hit]) -> tuple[tuple[int, ...], str | None]:
-    """The passage numbers an answer cites, and what is wrong with it (None: nothing)."""
-    cited = tuple(dict.fromkeys(int(n) for n in _CITATION.findall(text)))
+    """The passage numbers an answer cites, and what is wrong with it (None: nothing).
+
+    Figures are compared in the passages the answer cites as a whole (not sentence by
+    sentence): a figure of one cited passage passes in a sentence citing another."""
+    text = _normal(text)
+    cited = _cited(text)
     if not cited:
         return cited, "the generated answer cites no passage"
     unknown = [n for n in cited if not 1 <= n <= len(passages)]
     if unknown:
         return cited, f"it cites passage [{unknown[0]}], which it was not given"
-    source = _normal("".join(_block(passages[n - 1]) for n in cited))
-    claims = _normal(_CITATION.sub(" ", text))
+    source = "|".join(_normal(_block(passages[n - 1])) for n in cited)
+    claims = _CITATION.sub("|", text)
     for figure in _FIGURE.findall(claims):
-        if figure not in source:
+        if not _occurs(figure, source):
             return cited, f"the figure '{figure}' is not in the passages it cites"
     for name in _QUOTED.findall(claims):
         if name not in source:
@@ -144,7 +180,8 @@ def check(text: str, passages: Sequence[Hit]) -> tuple[tuple[int, ...], str | No
 
 
 def _declines(text: str) -> bool:
-    return not _CITATION.search(text) and any(w in text.lower() for w in _UNKNOWN)
+    text = _normal(text).lower().replace("’", "'")
+    return not _cited(text) and any(w.replace(" ", "") in text for w in _UNKNOWN)
 
 
 def generate(
@@ -172,7 +209,7 @@ def generate(
                 on_token(parts[-1])
     except Exception as error:  # a model server's failure of any kind: fall back, say why
         return withheld(f"the model failed: {type(error).__name__} {error}".strip())
-    text = "".join(parts).strip()
+    text = _THINKING.sub("", "".join(parts)).strip()
     if _declines(text):
         return withheld("the model found no answer in the passages")
     cited, problem = check(text, passages)

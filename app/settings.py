@@ -21,7 +21,7 @@ class LlmSettings:
     model: str
     base_url: str | None = None  # the server's; None: the integration's default
     api_key: str | None = None
-    timeout: float = 60.0  # seconds before the extractive answer is shown instead
+    timeout: float = 60.0  # seconds the server may stay silent before the extracted answer shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,16 @@ class Settings:
             index_dir=index_dir if index_dir is not None else self.index_dir,
             corpus_dir=corpus_dir if corpus_dir is not None else self.corpus_dir,
         )
+
+
+def _seconds(env: dict[str, str], key: str, default: float) -> float:
+    value = env.get(key)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ConfigError(key, f"must be a number of seconds, got '{value}'") from exc
 
 
 def _int(env: dict[str, str], key: str, default: int) -> int:
@@ -98,7 +108,7 @@ def _llm(env: dict[str, str]) -> LlmSettings | None:
         model=model,
         base_url=env.get("EDUQA_LLM_BASE_URL") or None,
         api_key=env.get("EDUQA_LLM_API_KEY") or None,
-        timeout=float(_int(env, "EDUQA_LLM_TIMEOUT", 60)),
+        timeout=_seconds(env, "EDUQA_LLM_TIMEOUT", 60.0),
     )
 
 

@@ -39,6 +39,7 @@ _QUESTION = "ask_question"  # the question being answered
 _INPUT = "ask_input"  # the text box (a form widget)
 _ROUND = "ask_round"  # counts questions asked, so each gets fresh scope chips
 _HISTORY = "ask_history"
+_GENERATED = "ask_generated"  # (question and passages, the generated answer) of the last ask
 # what Markdown would read as markup inside a line (a plan's text starts with no list marker)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
 
@@ -214,7 +215,12 @@ def _extracted(eng: Engine, result: SearchResult) -> Answer:
 def _generated(eng: Engine, result: SearchResult, model: Any) -> Answer:
     """The model's answer, shown as it is written, then kept only if it passes the check;
     else the extracted answer with the reason. Returns the extracted answer, which the
-    passages and the export below are about."""
+    passages and the export below are about.
+
+    The page reruns on every click (a passage's document, a scope chip): the answer to the
+    same question over the same passages is kept for the session, not asked for again."""
+    key = (result.question, tuple((h.doc, h.start) for h in result.hits), repr(model))
+    kept = st.session_state.get(_GENERATED)
     shown = st.empty()
     parts: list[str] = []
 
@@ -222,7 +228,8 @@ def _generated(eng: Engine, result: SearchResult, model: Any) -> Answer:
         parts.append(part)  # muted and marked unchecked until the check has passed
         shown.caption(t("ask_generating") + _markdown_text("".join(parts)) + " ▌")
 
-    gen = generate(eng, result, model, on_token)
+    gen = kept[1] if kept and kept[0] == key else generate(eng, result, model, on_token)
+    st.session_state[_GENERATED] = (key, gen)
     if gen.text is None:
         shown.warning(t("ask_generated_withheld").format(reason=gen.problem))
         _answer(gen.extractive)

@@ -116,3 +116,9 @@ def test_ask_generate_through_the_cli(seed_index, monkeypatch) -> None:
     row = json.loads(withheld.stdout)
     assert row["generated"] is None and "'300人'" in row["generated_problem"]
     assert "招录义务段教师200人" in row["answer"]
+
+
+def test_a_reasoning_models_notes_are_dropped_before_the_check(seed_engine) -> None:
+    gen = generated(seed_engine, "<think>也许是300人？查段落[1]。</think>" + FAITHFUL)
+
+    assert gen.problem is None and gen.text == FAITHFUL

@@ -117,25 +117,36 @@ def test_without_a_model_there_is_no_generate_toggle(app):
 GENERATED = "崇阳县2020年计划招录义务段教师200人[1]。"
 
 
-@pytest.mark.parametrize(
-    ("reply", "shown"),
-    [(GENERATED, True), ("崇阳县2020年计划招录义务段教师300人[1]。", False)],
-    ids=["faithful", "invented-figure"],
-)
-def test_the_generate_toggle_shows_a_checked_answer_or_the_extracted_one(
-    seed_copy, monkeypatch, reply: str, shown: bool
-):
+@pytest.fixture
+def model_server(seed_copy, monkeypatch):
+    """The seed copy with a chat model configured: the stand-in server, whose reply tests set."""
     with chat_server() as server:
-        server.reply = reply
         for name, value in (
             ("EDUQA_INDEX", seed_copy / "index"), ("EDUQA_CORPUS", seed_copy / "corpus"),
             ("EDUQA_LLM", "openai-compatible"), ("EDUQA_LLM_MODEL", "qwen2.5"),
             ("EDUQA_LLM_BASE_URL", f"{server.url}/v1"),
         ):  # fmt: skip
             monkeypatch.setenv(name, str(value))
-        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
-        app.toggle(key="ask_generate").set_value(True).run()
-        ask(app, ANSWERABLE)
+        yield server
+
+
+def ask_generating(question: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+    app.toggle(key="ask_generate").set_value(True).run()
+    return ask(app, question)
+
+
+@pytest.mark.parametrize(
+    ("reply", "shown"),
+    [(GENERATED, True), ("崇阳县2020年计划招录义务段教师300人[1]。", False)],
+    ids=["faithful", "invented-figure"],
+)
+def test_the_generate_toggle_shows_a_checked_answer_or_the_extracted_one(
+    model_server, reply: str, shown: bool
+):
+    model_server.reply = reply
+
+    app = ask_generating(ANSWERABLE)
 
     assert not app.exception
     if shown:
@@ -144,3 +155,13 @@ def test_the_generate_toggle_shows_a_checked_answer_or_the_extracted_one(
     else:
         assert "没有通过核对" in app.warning[0].value and "'300人'" in app.warning[0].value
         assert "**200人**" in app.success[0].value  # the extracted answer, figure in bold
+
+
+def test_a_rerun_shows_the_generated_answer_again_without_asking_the_model(model_server):
+    model_server.reply = GENERATED
+
+    app = ask_generating(ANSWERABLE).run()
+
+    assert not app.exception
+    assert len(model_server.requests) == 1
+    assert app.success[0].value == GENERATED.replace("[", "\\[").replace("]", "\\]")

@@ -37,6 +37,17 @@ CASES = {
     "figure-of-the-other-passage": ("崇阳县新建学校36所[1]。", (1,), "'36所'"),
     "invented-year": ("2021年招录教师200人[1]。", (1,), "'2021年'"),
     "invented-name": ("开展了“强师工程”[2]。", (2,), "'强师工程'"),
+    "part-of-a-larger-figure": ("毛入园率达到5%以上[1]。", (1,), "'5%'"),
+    "digits-of-another-figure": ("新建学校6所[2]。", (2,), "'6所'"),
+    "english-number-in-a-year": ("They will hire 20 teachers [1].", (1,), "'20'"),
+    "thousands-separator": ("招录教师2,200人[1]。", (1,), "'2200人'"),
+    "a-year-before-a-word": ("崇阳县2020计划招录义务段教师200人[1]。", (1,), None),
+    "one-chinese-numeral-before-a-unit": ("新建学校五所[2]。", (2,), "'5所'"),
+    "full-width-citation": ("招录义务段教师200人［1］。", (1,), None),
+    "lenticular-citation": ("招录义务段教师200人【1】。", (1,), None),
+    "citation-list": ("招录教师200人，新建学校36所[1, 2]。", (1, 2), None),
+    "citation-range": ("招录教师200人，新建学校36所[1-2]。", (1, 2), None),
+    "invented-name-in-other-quotes": ("开展了『强师工程』[2]。", (2,), "'强师工程'"),
     "passage-not-given": ("招录教师200人[3]。", (3,), "passage [3]"),
     "no-citation": ("崇阳县计划招录义务段教师200人。", (), "cites no passage"),
 }
@@ -57,7 +68,8 @@ def test_a_generated_answer_passes_only_if_its_figures_and_names_are_in_what_it_
 
 @pytest.mark.parametrize(
     ("text", "declines"),
-    [("不知道。", True), ("I don't know.", True), ("所给段落无法回答这个问题。", True),
+    [("不知道。", True), ("I don't know.", True), ("I don’t know.", True),
+     ("所给段落无法回答这个问题。", True), ("段落中未提及。", True),
      ("不知道具体人数，但计划招录教师200人[1]。", False), ("招录教师200人[1]。", False)],
 )  # fmt: skip
 def test_a_model_that_says_it_does_not_know_is_recognised(text: str, declines: bool) -> None:
@@ -81,8 +93,8 @@ def test_no_llm_setting_means_extractive_answers_only() -> None:
 
 
 def test_llm_settings_are_read_and_checked() -> None:
-    env = {"EDUQA_LLM": "ollama", "EDUQA_LLM_MODEL": "qwen2.5:7b", "EDUQA_LLM_TIMEOUT": "20"}
-    assert load_settings(env).llm == LlmSettings("ollama", "qwen2.5:7b", timeout=20.0)
+    env = {"EDUQA_LLM": "ollama", "EDUQA_LLM_MODEL": "qwen2.5:7b", "EDUQA_LLM_TIMEOUT": "7.5"}
+    assert load_settings(env).llm == LlmSettings("ollama", "qwen2.5:7b", timeout=7.5)
     with pytest.raises(ConfigError, match="EDUQA_LLM: must be one of openai-compatible, ollama"):
         load_settings({"EDUQA_LLM": "gpt"})
     with pytest.raises(ConfigError, match="EDUQA_LLM_MODEL"):
