@@ -7,7 +7,7 @@ PIP := $(BIN)/pip install -c constraints.txt
 PORT ?= 8501
 HOST ?= localhost
 
-.PHONY: install install-dev run build test test-fast eval lint fmt bench screenshots
+.PHONY: install install-dev run build test test-fast eval eval-index fit lint fmt bench screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,12 +51,35 @@ test-fast: install-dev
 screenshots: install-dev
 	$(BIN)/python -m tests.e2e.screenshots evals/screenshots
 
-# QA metrics on the dev set on both backends (the Milvus index is .eduqa/index-milvus), then
-# targets extraction precision/recall on the hand-labelled seeds and on three test plans.
+# The evaluation corpus: the five seeds, the test plans and the evaluation plans (45 in all),
+# copied into one folder and indexed apart from the app's own index.
+EVAL_CORPUS := .eduqa/eval/corpus
+EVAL_INDEX := .eduqa/eval/index
+EVAL_PLANS := $(wildcard corpus/*.txt tests/data/plans/*.txt evals/plans/*.txt)
+EVAL := $(BIN)/eduqa eval --index $(EVAL_INDEX) --corpus $(EVAL_CORPUS)
+
+$(EVAL_CORPUS): $(EVAL_PLANS)
+	rm -rf $@ && mkdir -p $@ && cp $(EVAL_PLANS) $@
+
+eval-index: install $(EVAL_CORPUS)
+	$(BIN)/eduqa build --index $(EVAL_INDEX) --corpus $(EVAL_CORPUS)
+
+# Fit the question path (word statistics, reranker, candidate model, verifier) on the train
+# split over the evaluation corpus; writes app/fitted/*.json.
+fit: install-dev eval-index
+	$(BIN)/eduqa fit --qa evals/qa_train.jsonl --index $(EVAL_INDEX) --corpus $(EVAL_CORPUS)
+
+# QA metrics: the dev set on the five seeds; the test split at 45 plans, and its questions about
+# the seeds at 5 and at 45 plans; the train split for reference. Then the dev set on Milvus
+# (index .eduqa/index-milvus) and targets extraction on the hand-labelled seeds and test plans.
 MILVUS_EVAL := EDUQA_BACKEND=milvus EDUQA_INDEX=.eduqa/index-milvus
 
-eval: build $(VENV)/.installed-milvus
+eval: build eval-index $(VENV)/.installed-milvus
 	$(BIN)/eduqa eval --mode all
+	$(EVAL) --qa evals/qa_test.jsonl
+	$(BIN)/eduqa eval --qa evals/qa_test.jsonl --about corpus --name qa_test-seeds-5plans
+	$(EVAL) --qa evals/qa_test.jsonl --about corpus --name qa_test-seeds-45plans
+	$(EVAL) --qa evals/qa_train.jsonl
 	$(MILVUS_EVAL) $(BIN)/eduqa build
 	$(MILVUS_EVAL) $(BIN)/eduqa eval --mode all
 	$(BIN)/eduqa eval-targets --gold evals/targets_gold

@@ -4,18 +4,19 @@
 here would shadow the modules of the same name.
 """
 
-from .answer import Answer, answer_from, answer_with
+from .answer import Answer, answer_with
 from .engine import Engine
-from .search import Hit, SearchResult
+from .hits import Hit, SearchResult
+from .query import Question
 from .settings import Settings, load_settings
 
 __all__ = [
     "Answer",
     "Engine",
     "Hit",
+    "Question",
     "SearchResult",
     "Settings",
-    "answer_from",
     "answer_with",
     "load_settings",
 ]

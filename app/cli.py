@@ -330,12 +330,20 @@ def ask_cmd(
                 out.print(f"  — {h.title} ({h.year}, {h.region}) {where}", markup=False)
             continue
         if ans.found and ans.hit and ans.span:
-            out.print(f"[green]{ans.text}[/]")
+            out.print(f"[green]{ans.text}[/]  [dim](confidence {ans.confidence:.2f})[/]")
             where = f"[{ans.span.doc} {ans.span.start}:{ans.span.end}]"
             source = f"{ans.hit.title} ({ans.hit.year}, {ans.hit.region})"
             out.print(f"  — {source} {' › '.join(ans.hit.section)} {where}", markup=False)
         else:
-            out.print("[yellow]语料中未找到 (not found in the corpus); nearest passages:[/]")
+            out.print("[yellow]语料中未找到 (not found in the corpus)[/]")
+            if ans.maybe:
+                m, where = (
+                    ans.maybe,
+                    f"[{ans.maybe.span.doc} {ans.maybe.span.start}:{ans.maybe.span.end}]",
+                )
+                out.print(f"可能相关 (maybe, confidence {ans.confidence:.2f}): {m.text} {where}",
+                          style="yellow", markup=False)  # fmt: skip
+            out.print("nearest passages:", style="dim")
         _print_hits(result.hits[:3])
 
 
@@ -361,7 +369,7 @@ def _print_generated(engine, result, model, as_json: bool) -> bool:
     if gen.text is None:
         err.print(f"generated answer withheld: {gen.problem}", markup=False)
         return False
-    out.print(f"[bold]? {result.question}[/]")
+    out.print(f"[bold]? {result.text}[/]")
     out.print(gen.text, style="green", markup=False)
     for n, hit in gen.citations():
         where = f"{hit.title} ({hit.year}, {hit.region}) [{hit.doc} {hit.start}:{hit.end}]"
@@ -378,23 +386,57 @@ def eval_cmd(
     report_dir: Annotated[Path, typer.Option("--out", help="Where JSON reports go.")] = Path(
         "evals/reports"
     ),
+    about: Annotated[
+        Path | None,
+        typer.Option("--about", help="Only questions about the plans in this folder."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Report file name (default: QA set and mode).")
+    ] = None,
     index: IndexOpt = None,
     corpus: CorpusOpt = None,
 ) -> None:
-    """Score retrieval and answers on a QA set: overall, per type, and the missed ids."""
+    """Score retrieval, answers and confidence on a QA set: overall, per type and language,
+    the reliability of confidence, and the missed ids. Questions about plans the index does
+    not hold are skipped."""
     from .evaluate import evaluate
 
     modes = list(MODES) if mode == "all" else [_mode(mode)]
     settings = settings_for(index, corpus)
     engine = engine_for(settings)
-    reports = [evaluate(engine, qa, m) for m in modes]
+    plans = {p.name for p in about.iterdir()} if about is not None else None
+    reports = [evaluate(engine, qa, m, about=plans) for m in modes]
     report_dir.mkdir(parents=True, exist_ok=True)
     backend = settings.backend.kind
     suffix = "" if backend == "faiss" else f"-{backend}"  # the FAISS reports keep their names
     for r in reports:
-        path = report_dir / f"{qa.stem}-{r.mode}{suffix}.json"
+        path = report_dir / f"{name or qa.stem}-{r.mode}{suffix}.json"
         path.write_text(json.dumps(r.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-    _print_eval(reports, f"eval · {backend} backend")
+    scope = f", about {about.as_posix()}" if about is not None else ""
+    _print_eval(reports, f"eval {qa.as_posix()} · {reports[0].documents} plans{scope} · {backend}")
+
+
+@cli.command("fit")
+def fit_cmd(
+    qa: Annotated[Path, typer.Option("--qa", help="QA split to fit on.")] = Path(
+        "evals/qa_train.jsonl"
+    ),
+    index: IndexOpt = None,
+    corpus: CorpusOpt = None,
+) -> None:
+    """Fit the word statistics, the reranker, the candidate model and the verifier on a QA
+    split (the index should hold its plans) and save them in app/fitted/."""
+    from .fit import fit
+
+    engine = engine_for(settings_for(index, corpus))
+    report = fit(engine, qa, on_step=lambda step: err.print(step, style="dim"))
+    for path in report.paths:
+        out.print(
+            f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}"
+        )
+    out.print(json.dumps({"rerank": report.rerank.fitted_on, "verifier": report.verifier.fitted_on,
+                          "thresholds": report.verifier.thresholds}, ensure_ascii=False, indent=1),
+              markup=False)  # fmt: skip
 
 
 def _fmt(v) -> str:
@@ -403,19 +445,42 @@ def _fmt(v) -> str:
 
 _COLUMNS = (("R@1", "recall@1"), ("R@3", "recall@3"), ("R@5", "recall@5"),
             ("R@10", "recall@10"), ("MRR@10", "mrr@10"), ("EvCov@10", "evidence_coverage@10"),
-            ("AnsAcc", "answer_accuracy"), ("UnansAcc", "unanswerable_accuracy"))  # fmt: skip
+            ("AnsAcc", "answer_accuracy"), ("UnansAcc", "unanswerable_accuracy"),
+            ("CmpAcc", "compare_accuracy"))  # fmt: skip
 
 
 def _print_eval(reports, title: str) -> None:
-    table = Table("mode", "type", "n", *(c for c, _ in _COLUMNS), title=title)
+    wide = Console(highlight=False, width=max(out.width, 140))
+    table = Table("mode", "slice", "n", *(c for c, _ in _COLUMNS), title=title)
     for r in reports:
-        for scope, m in (("overall", r.overall), *r.by_type.items()):
+        slices = (("overall", r.overall), *r.by_type.items(),
+                  *((f"lang {k}", v) for k, v in r.by_language.items()))  # fmt: skip
+        for scope, m in slices:
             table.add_row(r.mode, scope, str(int(m["questions"] or 0)),
                           *[_fmt(m[n]) for _, n in _COLUMNS])  # fmt: skip
-    Console(highlight=False, width=max(out.width, 132)).print(table)
+    wide.print(table)
     for r in reports:
+        if r.skipped:
+            out.print(f"{r.skipped} questions skipped: about plans this index does not hold")
+        _print_confidence(wide, r)
         for kind, ids in r.missed.items():
             out.print(f"{r.mode} missed {kind}: {' '.join(ids) or '-'}", markup=False)
+
+
+def _print_confidence(console: Console, report) -> None:
+    c = report.confidence
+    found = c.found
+    console.print(f"{report.mode} confidence: AUC {_fmt(c.auc)} (right answers against wrong and "
+                  f"unanswerable); as run, found precision {_fmt(found.precision)}, "
+                  f"recall {_fmt(found.recall)}")  # fmt: skip
+    bins = Table("confidence", "n", "mean", "share right", title="reliability")
+    for b in c.reliability:
+        bins.add_row(f"{b.low:.1f}-{b.high:.1f}", str(b.questions), _fmt(b.mean_confidence),
+                     _fmt(b.share_right))  # fmt: skip
+    curve = Table("threshold", "precision", "recall", title='"found" precision/recall')
+    for p in c.curve:
+        curve.add_row(f"{p.threshold:.1f}", _fmt(p.precision), _fmt(p.recall))
+    console.print(bins, curve)
 
 
 cli.command("targets")(cli_compare.targets_cmd)

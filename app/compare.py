@@ -28,7 +28,8 @@ from index.filters import Filters
 from ingest.errors import ConfigError
 
 from .engine import Engine
-from .query import PROVINCES, STOPWORDS, SYNONYMS, Region, analyse
+from .lexicon import Lexicon
+from .query import PROVINCES, STOPWORDS, SYNONYMS, Region, Vocabulary, analyse
 from .search import Hit, search
 from .targets import TargetRow, Timeline, groups_named, table, timelines
 
@@ -124,17 +125,22 @@ def _glue(tokens: list[str]) -> list[str]:
     return words
 
 
-def topic_words(topic: str, regions: Iterable[Region] = ()) -> tuple[tuple[str, ...], ...]:
+def topic_words(
+    topic: str,
+    regions: Iterable[Region] = (),
+    vocabulary: Vocabulary | None = None,
+    lexicon: Lexicon | None = None,
+) -> tuple[tuple[str, ...], ...]:
     """What a passage must hold to be about the topic: word groups, each met by any member.
 
     Places, years and question words are not part of a topic; an English topic is mapped to
-    the Chinese words plans use (`glossary`).
+    the Chinese words plans use (CC-CEDICT, `lexicon`, limited to the corpus `vocabulary`).
     """
     topic = unicodedata.normalize("NFKC", topic).strip()
     regions = tuple(regions)
-    intent = analyse(topic, regions)
-    if intent.is_english:
-        return tuple(dict.fromkeys(intent.groups))
+    asked = analyse(topic, regions, vocabulary, lexicon)
+    if asked.is_english:
+        return tuple(dict.fromkeys(asked.groups))
     places = {a for r in regions for a in r.aliases} | set(PROVINCES)
     pieces: list[list[str]] = [[]]  # runs of adjacent kept tokens; a dropped token splits them
     for token in rjieba.cut(topic, False):
@@ -180,7 +186,7 @@ def compare(
         raise ConfigError("topic", "is empty; name what to compare, e.g. 大班额 or 教师招聘")
     if per_doc < 1:
         raise ConfigError("per_doc", f"must be at least 1, got {per_doc}")
-    words = topic_words(topic, engine.regions)
+    words = topic_words(topic, engine.regions, engine.index, engine.lexicon)
     base = filters or Filters()
     index = engine.index
     figures = topic_targets(engine, topic, words, base)

@@ -19,6 +19,7 @@ from index.indexer import Index
 from index.store import StoredDocument
 
 from .corpus import load_model
+from .lexicon import Lexicon, load_lexicon
 from .query import Region, region_aliases
 from .settings import Settings
 
@@ -85,6 +86,11 @@ class Engine:
             )
             self._load_names()
             return True
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """CC-CEDICT, parsed on first use (cached under the model cache)."""
+        return load_lexicon(self.settings.model_cache)
 
     def close(self) -> None:
         self.index.close()

@@ -18,11 +18,14 @@ from pathlib import Path
 from ingest.errors import ConfigError
 
 from .answer import Answer, answer
+from .calibration import Calibration, calibration
 from .engine import Engine
 
 JUDGED_CHARS = 500
 KS = (1, 3, 5, 10)
 MAX_STATEMENT = 150  # chars: a longer "answer" is a passage, not a statement
+MAX_SUMMARY = 300  # chars: a comparison's one-line summary
+SINGLE = ("number", "fact", "year_scoped", "unanswerable")  # one answer span, or none
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,12 @@ class QAItem:
     @property
     def answerable(self) -> bool:
         return self.type != "unanswerable"
+
+    @property
+    def language(self) -> str:
+        """ "en" for a question written in English, else "zh"."""
+        letters = sum(ch.isascii() and ch.isalpha() for ch in self.question)
+        return "en" if letters > len(self.question) / 3 else "zh"
 
 
 def normalise(text: str) -> str:
@@ -105,7 +114,28 @@ class Judged:
     evidence_coverage: float | None
     answer_correct: bool | None  # None where answer accuracy does not apply
     unanswerable_correct: bool | None
+    compare_correct: bool | None
+    confidence: float
+    best_correct: bool  # whether the best candidate, shown or not, answers
     answer: dict
+
+
+def _holds_answer(item: QAItem, doc: str | None, text: str | None) -> bool:
+    held = normalise(text or "")
+    return doc in item.docs and any(normalise(a) in held for a in item.answers)
+
+
+def _compare_correct(item: QAItem, result: Answer) -> bool:
+    """The contract's comparison rule: found, every figure in the answer or a line, every plan
+    cited, the answer at most MAX_SUMMARY characters."""
+    texts = normalise(" ".join([result.text or "", *(ln.text for ln in result.lines)]))
+    cited = {ln.span.doc for ln in result.lines} | ({result.span.doc} if result.span else set())
+    return (
+        result.found
+        and len(normalise(result.text or "")) <= MAX_SUMMARY
+        and all(normalise(a) in texts for a in item.answers)
+        and set(item.docs) <= cited
+    )
 
 
 def judge(item: QAItem, result: Answer) -> Judged:
@@ -118,10 +148,11 @@ def judge(item: QAItem, result: Answer) -> Judged:
             first = rank
         covered |= matched
     coverage = len(covered) / len(item.evidence) if item.evidence else None
-    answer_ok = None
-    unanswerable_ok = None
+    answer_ok = unanswerable_ok = compare_ok = None
     if item.type == "unanswerable":
         unanswerable_ok = not result.found
+    elif item.type == "compare":
+        compare_ok = _compare_correct(item, result)
     elif item.type != "cross_doc":
         text = normalise(result.text or "")
         answer_ok = (
@@ -129,7 +160,10 @@ def judge(item: QAItem, result: Answer) -> Judged:
             and len(text) <= MAX_STATEMENT
             and any(normalise(a) in text for a in item.answers)
         )
-    return Judged(item, first, coverage, answer_ok, unanswerable_ok, result.to_dict())
+    best = result.candidate
+    best_ok = best is not None and item.answerable and _holds_answer(item, best.span.doc, best.text)
+    return Judged(item, first, coverage, answer_ok, unanswerable_ok, compare_ok,
+                  result.confidence, best_ok, result.to_dict())  # fmt: skip
 
 
 def _mean(values: Iterable[float]) -> float | None:
@@ -155,6 +189,9 @@ def metrics(judged: list[Judged]) -> dict[str, float | None]:
     out["unanswerable_accuracy"] = _mean(
         1.0 if j.unanswerable_correct else 0.0 for j in judged if j.unanswerable_correct is not None
     )
+    out["compare_accuracy"] = _mean(
+        1.0 if j.compare_correct else 0.0 for j in judged if j.compare_correct is not None
+    )
     out["questions"] = float(len(judged))
     return out
 
@@ -163,8 +200,12 @@ def metrics(judged: list[Judged]) -> dict[str, float | None]:
 class EvalReport:
     qa: str
     mode: str
+    documents: int  # in the index the questions were asked of
+    skipped: int  # questions about plans that index does not hold
     overall: dict[str, float | None]
     by_type: dict[str, dict[str, float | None]]
+    by_language: dict[str, dict[str, float | None]]
+    confidence: Calibration
     missed: dict[str, list[str]]
     judged: list[Judged] = field(repr=False)
 
@@ -172,8 +213,12 @@ class EvalReport:
         return {
             "qa": self.qa,
             "mode": self.mode,
+            "documents": self.documents,
+            "skipped": self.skipped,
             "overall": self.overall,
             "by_type": self.by_type,
+            "by_language": self.by_language,
+            "confidence": self.confidence.to_dict(),
             "missed": self.missed,
             "questions": [
                 {
@@ -183,6 +228,8 @@ class EvalReport:
                     "evidence_coverage": j.evidence_coverage,
                     "answer_correct": j.answer_correct,
                     "unanswerable_correct": j.unanswerable_correct,
+                    "compare_correct": j.compare_correct,
+                    "best_correct": j.best_correct,
                     **j.answer,
                 }
                 for j in self.judged
@@ -190,20 +237,33 @@ class EvalReport:
         }
 
 
+def asked_of(items: list[QAItem], names: set[str], about: set[str] | None = None) -> list[QAItem]:
+    """The items about plans an index holds (`names`), and only about `about` when given: a
+    question about a plan the index lacks is not asked (it would test nothing). An item that
+    names no plan (an unanswerable one about a place or year no plan covers) is asked, unless
+    `about` restricts the set."""
+    if about is None:
+        return [i for i in items if set(i.docs) <= names]
+    return [i for i in items if i.docs and set(i.docs) <= names & about]
+
+
 def evaluate(
     engine: Engine,
     qa_path: Path,
     mode: str = "hybrid",
     on_item: Callable[[int, int], None] | None = None,
+    about: set[str] | None = None,
 ) -> EvalReport:
-    """Ask every question of a QA set and score retrieval and answers."""
-    items = load_qa(qa_path)
+    """Ask every question of a QA set about the indexed plans (and only about `about`'s plans,
+    when given) and score retrieval, answers and confidence."""
+    every = load_qa(qa_path)
+    names = {d.file_name for d in engine.index.documents()}
+    items = asked_of(every, names, about)
     judged = []
     for i, item in enumerate(items):
         judged.append(judge(item, answer(engine, item.question, k=10, mode=mode)))
         if on_item:
             on_item(i + 1, len(items))
-    types = sorted({j.item.type for j in judged})
     missed = {
         "retrieval@5": [
             j.item.id
@@ -212,12 +272,29 @@ def evaluate(
         ],
         "answer": [j.item.id for j in judged if j.answer_correct is False],
         "unanswerable": [j.item.id for j in judged if j.unanswerable_correct is False],
+        "compare": [j.item.id for j in judged if j.compare_correct is False],
     }
     return EvalReport(
-        qa=str(qa_path),
+        qa=qa_path.as_posix(),
         mode=mode,
+        documents=len(names),
+        skipped=len(every) - len(items),
         overall=metrics(judged),
-        by_type={t: metrics([j for j in judged if j.item.type == t]) for t in types},
+        by_type={
+            t: metrics([j for j in judged if j.item.type == t])
+            for t in sorted({j.item.type for j in judged})
+        },  # fmt: skip
+        by_language={
+            lang: metrics([j for j in judged if j.item.language == lang])
+            for lang in sorted({j.item.language for j in judged})
+        },  # fmt: skip
+        confidence=calibration(
+            [
+                (j.confidence, j.best_correct, j.item.answerable, bool(j.answer.get("found")))
+                for j in judged
+                if j.item.type in SINGLE
+            ]  # fmt: skip
+        ),
         missed=missed,
         judged=judged,
     )

@@ -192,7 +192,7 @@ def generate(
 ) -> Generated:
     """Answer a searched question with the model from the top passages, checked against them;
     the extractive answer otherwise. `on_token` receives the text as the model writes it."""
-    question = result.question
+    question = result.text
     extractive = answer_with(engine, result)
     passages = tuple(result.hits[:PASSAGES])
 

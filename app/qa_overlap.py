@@ -1,10 +1,11 @@
 """How much of its answer's wording a question repeats: the longest run of characters a question
 shares with the sentence that answers it.
 
-Real users do not quote the plan ("职高那边收多少学生" for "其中普高5500人、职高2600人"), so a QA set
-written by echoing the plan overstates a system. The QA sets under `evals/` were written to share
-no run of more than four characters with the answering sentence except names and years; this
-module measures that, per question, for their README and for the writers to check themselves.
+Real users do not quote the plan ("职高那边收多少学生" for "普高5500人、职高2600人"), so a QA
+set written by echoing the plan overstates a system. The QA sets under `evals/` were written
+to share no run of more than four characters with the answering sentence except names and
+years; this module measures that, per question, for their README and for the writers to
+check themselves.
 
 Standard library only: `python -m app.qa_overlap evals/qa_train.jsonl` runs without the package.
 """
@@ -27,7 +28,9 @@ _SENTENCE_END = "。！？；!?;\n"
 # a run made of a year, a number or a name is not an echo of the plan's phrasing
 _YEAR_OR_NUMBER = re.compile(r"^[\d.%年月]+$|(?:19|20)\d\d")
 _QUOTED = re.compile(r"“[^”]{2,30}”|《[^》]{2,40}》|\"[^\"]{2,30}\"")
-_NAMED = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:学校|小学|中学|一中|二中|高中|幼儿园|职校|学院|县|市|区|镇|乡)")
+_NAMED = re.compile(
+    r"[\u4e00-\u9fff]{2,12}?(?:学校|小学|中学|一中|二中|高中|幼儿园|职校|学院|县|市|区|镇|乡)"
+)
 
 
 def _norm(text: str) -> str:
@@ -100,7 +103,9 @@ def overlap(item: dict, texts: dict[str, str]) -> Overlap | None:
     if best is None:
         return None
     run, sentence = best
-    return Overlap(item["id"], item.get("type", ""), run, sentence, _is_name(run, sentence, question))
+    return Overlap(
+        item["id"], item.get("type", ""), run, sentence, _is_name(run, sentence, question)
+    )
 
 
 def load_texts(names: Iterable[str], dirs: Sequence[Path] = PLAN_DIRS) -> dict[str, str]:
@@ -134,6 +139,8 @@ def distribution(found: Sequence[Overlap]) -> dict[str, dict[str, int]]:
         row[bucket] += 1
         if o.length > 4 and o.exempt:
             row["names/years >4"] += 1
+        if o.length > 6 and not o.exempt:
+            row[">6 not a name or year"] += 1
     return {t: dict(c) for t, c in sorted(out.items())}
 
 

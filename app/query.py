@@ -8,14 +8,19 @@ another city's plan.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
+import numpy as np
+import rjieba
 from pypinyin import lazy_pinyin
 
 from index.lexical import tokenize
 
-from .glossary import GENERIC, chinese_terms
+from .asked import asked_kind, asks_total
+from .lexicon import Lexicon
+from .words import Words
 
 _CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
                    "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
@@ -58,13 +63,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "化解": ("消除",),
 }
 # "定为什么年" / "以什么为主题": the answer is a name that ends in that category word
+_CATEGORIES = "年|主题|重点|抓手|工程|行动|活动|机制|模式|理念|思路|品牌|制度"
+# "定为什么年", "以什么为主题", "年度主题是什么": the answer is a name of that category
 _CATEGORY = re.compile(
-    r"(?:什么[“\"]?|以什么为)(年|主题|重点|抓手|工程|行动|活动|机制|模式|理念|思路|品牌|制度)"
+    rf"(?:(?:什么|啥)[“\"]?(?:主题)?|以什么为)({_CATEGORIES})|(?:年度|主题)(年)?(主题)?"
+    rf"(?:是|叫|定的是|定为)(?:个)?(?:什么|啥)|({_CATEGORIES})(?:是|叫)(?:什么|啥)"
 )
 _TARGET_WORDS = re.compile(r"目标|计划|要|将|力争|确保|拟|打算|争取|\b(?:plan|target|aim)", re.I)
 _RESULT_WORDS = re.compile(
-    r"完成了|实现了|达到了|取得|成效|成绩|已经|(?<!公)共[有计]?[^\s]{0,12}多少|获评|被评为|"
-    r"多少.{0,6}了|\b(?:achieved|completed|took part)\b",
+    r"完成了|实现了|达到了|取得|成效|成绩|已经|获评|被评为|"
+    r"多少.{0,6}了|了(?:几|多少)|实际|最终|最后|结果|到底|"
+    r"\b(?:achieved|completed|took part|actually|in the end|did .{0,40} reach)\b",
     re.I,
 )
 _ACROSS = re.compile(
@@ -74,9 +83,6 @@ _ACROSS = re.compile(
 )
 _EN_CATEGORIES = {"theme": "主题", "focus": "重点", "priority": "重点"}
 _CATEGORY_EN = re.compile(r"\bthe (theme|focus|priority)\b", re.I)
-QUANTITY = re.compile(
-    r"多少|几[所个人名项万次套间]?|比例|比率|百分之|how many|how much|percent|rate", re.I
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,44 +103,71 @@ def region_aliases(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-@dataclass(frozen=True, slots=True)
-class QueryIntent:
-    """A question's scope and content."""
+class Vocabulary(Protocol):
+    """What analysis asks of the corpus: does it use a word, and how rare is it."""
 
-    question: str
+    def known(self, token: str) -> bool: ...
+
+    def idf(self, tokens: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question as every later stage needs it, made once by `analyse`.
+
+    Scope (years, places) becomes filters; `groups` are the asked-about concepts, each met by
+    any of its words (the question's own word first, then the corpus words equivalent to it),
+    weighted by how rare the own word is in the corpus; `asks` and `units` say what kind of span
+    answers it.
+    """
+
+    text: str
     years: tuple[int, ...]
     regions: tuple[str, ...]  # known regions named in it
     provinces: tuple[str, ...]  # provinces named in it ("四川")
     unknown_places: tuple[str, ...]  # places named that no document is about
     terms: tuple[str, ...]  # lexical query: content tokens (no place, year or question words)
     groups: tuple[tuple[str, ...], ...]  # what is asked about: each group is met by any member
+    weights: tuple[float, ...]  # idf of each group's own word in this corpus (1 without one)
+    nouns: tuple[bool, ...]  # whether each group names a thing (what a figure measures)
+    chars: str  # the content terms' characters, for matching words the plans write otherwise
+    asks: str  # "figure", "name", "list" or "statement": the kind of span that answers
+    units: tuple[str, ...]  # units a figure that answers may have (() when any will do)
+    total: bool  # asks for a total ("一共"), not one of its parts ("其中…")
     category: str | None  # "什么年" asks for a name ending in 年 (教师队伍建设年)
     wants: str | None  # "target" (目标/计划/要…) or "result" (完成了/共…), as passages' kind
     across: bool  # asks across documents ("哪些地方…", "各地…"): one line per plan
-    is_quantity: bool
     is_english: bool
 
+    @property
+    def is_quantity(self) -> bool:
+        return self.asks == "figure"
 
-def repair_terms(intent: QueryIntent, known: Callable[[str], bool]) -> QueryIntent:
-    """Split question words the corpus never uses into parts it does use.
+    @property
+    def core(self) -> str:
+        """The question without its years, places and punctuation: what a phrase search says."""
+        text = re.sub(r"(?:19|20)?\d\d年|[^\w%.]", "", self.text)
+        for place in (*self.regions, *self.provinces, *self.unknown_places):
+            for alias in region_aliases(place):
+                text = text.replace(alias, "")
+        return text
 
-    jieba cuts question phrasing into odd words ("核准率要达到" → 核准/率要/达到); "率要" then
-    looks like a rare, missing concept. Its known characters ("率") stand in for it; a word
-    with no known part (a concept the corpus lacks, like 师生比) is kept, so it still counts as
-    missing.
-    """
-    if intent.is_english:
-        return intent
-    terms: list[str] = []
-    for term in intent.terms:
-        if known(term) or len(term) == 1:
-            terms.append(term)
-            continue
-        parts = [ch for ch in term if known(ch) and ch not in STOPWORDS]
-        terms.extend(parts if parts and len(parts) < len(term) else [term])
-    terms = list(dict.fromkeys(terms))
-    groups = tuple((t, *SYNONYMS.get(t, ())) for t in terms)
-    return replace(intent, terms=tuple(terms), groups=groups)
+    @property
+    def key(self) -> int | None:
+        """The group of the rarest own word the corpus holds (None without one)."""
+        known = [i for i, w in enumerate(self.weights) if w > 0]
+        return max(known, key=lambda i: self.weights[i]) if known else None
+
+
+def _category(question: str) -> str | None:
+    """The category word of an asked-for name; a year's theme ("年度主题", "主题年") is 年."""
+    m = _CATEGORY.search(question)
+    if m:
+        if "年度" in m.group(0) or m.group(2):
+            return "年"
+        return next((g for g in m.groups() if g), "主题")
+    m = _CATEGORY_EN.search(question)
+    return _EN_CATEGORIES.get(m.group(1).lower(), m.group(1)) if m else None
 
 
 def _wants(question: str) -> str | None:
@@ -162,8 +195,87 @@ def _mentions(question: str, alias: str) -> bool:
     return alias in question
 
 
-def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
-    """Scope and content of a question, given the regions the corpus holds."""
+# Parts of speech that carry no topic: pronouns (什么, 这), prepositions (把, 给), conjunctions,
+# particles (了, 的), localisers (以后, 期间), adverbs (还, 几晚), classifiers (个), punctuation.
+_FORM_POS = re.compile(r"^(?:r|p|c|u.*|y|e|o|x|w|f|d|q|zg)$")
+# what names a thing rather than an action or a quantity: nouns, nominal verbs, idioms, places,
+# and numerals that are names ("一本", "高一") rather than counts ("三年", "一个")
+_NOUN_POS = re.compile(r"^(?:n.*|vn|l|j|i|s|b|an|m)$")
+_COUNT_WORD = re.compile(r"^[\d一二两三四五六七八九十百千万]+[个所年名人次项条]?$")
+
+
+def _content_terms(
+    question: str, drop: set[str], vocabulary: Vocabulary | None
+) -> list[tuple[str, bool]]:
+    """The question's own content words, each with whether it names a thing (a noun).
+
+    A word the corpus never uses is split into the characters it does use: jieba cuts
+    question phrasing into odd words ("核准率要达到" → 核准/率要/达到), and "率要" would
+    otherwise look like a rare concept the plans lack. A word with no known character (师生比
+    in a corpus without it) is kept, so it counts as missing."""
+    asked = _ACROSS.sub(" ", question)  # "哪些地方…": the form of the question, not its topic
+    terms: dict[str, bool] = {}
+    for word, pos in rjieba.tag(asked, False):
+        if _FORM_POS.match(pos):
+            continue
+        noun = bool(_NOUN_POS.match(pos)) and not _COUNT_WORD.match(word)
+        for term in tokenize(word):
+            if term in drop or re.fullmatch(r"\d+", term):
+                continue
+            if vocabulary is not None and not vocabulary.known(term) and len(term) > 1:
+                parts = [ch for ch in term if vocabulary.known(ch) and ch not in STOPWORDS]
+                if parts and len(parts) < len(term):
+                    for part in parts:
+                        terms.setdefault(part, noun)
+                    continue
+            terms.setdefault(term, noun)
+    return list(terms.items())
+
+
+def _groups(
+    terms: list[str], vocabulary: Vocabulary | None, lexicon: Lexicon | None
+) -> tuple[tuple[str, ...], ...]:
+    """Each term with the corpus words CC-CEDICT glosses alike. A one-character word keeps
+    only equivalents that contain it ("招" → 招聘, 招录): alone, a character's glosses are too
+    many to trust."""
+    if vocabulary is None or lexicon is None:
+        return tuple((t,) for t in terms)
+    return tuple((t, *lexicon.equivalents(t, vocabulary.known, len(t) == 1)) for t in terms)
+
+
+def _weights(
+    groups: tuple[tuple[str, ...], ...], vocabulary: Vocabulary | None, words: Words | None
+) -> tuple[float, ...]:
+    """How much each group counts: the idf of its word (of its rarest known equivalent when
+    the corpus never uses the word itself), times how often answers hold that word."""
+    if vocabulary is None:
+        return tuple(1.0 for _ in groups)
+    out = []
+    for group in groups:
+        known = [t for t in group if vocabulary.known(t)]
+        if not known:
+            out.append(0.0)
+            continue
+        idf = vocabulary.idf(known[:1] if known[0] == group[0] else known)
+        factor = words.factor(group[0]) if words is not None else 1.0
+        out.append(float(idf.max()) * factor)
+    return tuple(out)
+
+
+def analyse(
+    question: str,
+    regions: Iterable[Region] = (),
+    vocabulary: Vocabulary | None = None,
+    lexicon: Lexicon | None = None,
+    words: Words | None = None,
+) -> Question:
+    """Describe a question once: its scope, what it asks about and what kind of span answers.
+
+    `regions` are the corpus's; `vocabulary` (the index) weighs words by rarity and `lexicon`
+    adds the corpus words a question's word may appear as; `words` (fitted on QA data) says how
+    much a word of asking is worth and what answers say instead. Without them every word weighs
+    1 and stands for itself (enough for scope, as the UI and tests use it).
+    """
     found_regions: list[str] = []
     place_words: list[str] = []
     for region in regions:
@@ -187,27 +299,36 @@ def analyse(question: str, regions: Iterable[Region]) -> QueryIntent:
     drop.update(str(y) for y in years)
     is_english = sum(ch.isascii() and ch.isalpha() for ch in question) > len(question) / 3
     if is_english:
-        translated = chinese_terms(question)
-        groups = tuple(g for g in translated if not set(g) <= GENERIC)
-        terms = tuple(dict.fromkeys(t for g in translated for t in g))
+        known = vocabulary.known if vocabulary is not None else (lambda _: True)
+        groups = lexicon.english_terms(question, known) if lexicon is not None else ()
+        terms = tuple(dict.fromkeys(t for g in groups for t in g))
+        nouns = tuple(True for _ in groups)
     else:
-        asked = _ACROSS.sub(" ", question)  # "哪些地方…": the form of the question, not its topic
-        terms = tuple(t for t in tokenize(asked) if t not in drop and not re.fullmatch(r"\d\d", t))
-        groups = tuple((t, *SYNONYMS.get(t, ())) for t in terms)
-    category = _CATEGORY.search(question) or _CATEGORY_EN.search(question)
-    return QueryIntent(
-        question=question,
+        tagged = _content_terms(question, drop, vocabulary)
+        terms = tuple(t for t, _ in tagged)
+        nouns = tuple(noun for _, noun in tagged)
+        groups = _groups(list(terms), vocabulary, lexicon)
+    weights = _weights(groups, vocabulary, words)
+    chars = "".join(dict.fromkeys(ch for t in terms for ch in t if "\u4e00" <= ch <= "\u9fff"))
+    category = _category(question)
+    asks, units = asked_kind(question)
+    return Question(
+        text=question,
         years=tuple(years),
         regions=tuple(dict.fromkeys(found_regions)),
         provinces=tuple(provinces),
         unknown_places=tuple(unknown),
         terms=terms,
         groups=groups,
-        category=_EN_CATEGORIES.get(category.group(1).lower(), category.group(1))
-        if category
-        else None,
+        weights=weights,
+        nouns=nouns,
+        chars=chars,
+        asks=asks,
+        units=units,
+        total=asks_total(question),
+        category=category,
         wants=_wants(question),
-        across=_ACROSS.search(question) is not None,
-        is_quantity=QUANTITY.search(question) is not None,
+        # "哪些县…" asks across plans; "平江县有哪些学校…" asks one plan for a list
+        across=_ACROSS.search(question) is not None and not found_regions and not unknown,
         is_english=is_english,
     )

@@ -30,6 +30,7 @@ from ingest.errors import (
     IndexMissingError,
 )
 from ingest.pipeline import PIPELINE_VERSION
+from ingest.statements import statements
 from ingest.targets import indicator_key
 from ingest.types import Chunk, Document, DocumentMeta, Target
 
@@ -255,6 +256,10 @@ class Index:
 
     def rows(self, rows: Sequence[int]) -> list[ChunkRow]:
         return self.store.chunks(self.vids[np.asarray(rows, dtype=np.int64)].tolist())
+
+    def statement_vectors(self, vids: Sequence[int]) -> dict[int, np.ndarray]:
+        """The vectors of each passage's statements (`ingest.statements`), by passage vid."""
+        return self.store.statement_vectors(vids, self.manifest.dim)
 
     # targets ---------------------------------------------------------------------------------
     def targets(self, filters: Filters | None = None) -> list[Target]:
@@ -484,6 +489,7 @@ class IndexWriter:
         vids = self._store.add_chunks(doc.chunks, keys)
         passages = [passage(doc.meta, v, c) for v, c in zip(vids, doc.chunks, strict=True)]
         self._passages.add(passages, vecs)
+        self._store.add_statements(vids, self._embed_statements(doc))
         self._store.add_targets(doc.targets, self._embed_indicators(doc))
         self._manifest_docs[doc.file_name] = ManifestDocument(
             doc.file_name, doc.doc_id, _fingerprint(doc), len(doc.chunks)
@@ -516,6 +522,17 @@ class IndexWriter:
         keys, vectors, fresh = self._cached_embeddings(texts, "", self.embedder.embed_passages)
         self._embedded += fresh
         return keys, vectors
+
+    def _embed_statements(self, doc: Document) -> list[list[str]]:
+        """Cache keys of each passage's statements, embedded as passages on their own."""
+        spans = [statements(c.text) for c in doc.chunks]
+        texts = [c.text[s:e] for c, found in zip(doc.chunks, spans, strict=True) for s, e in found]
+        keys, _, _ = self._cached_embeddings(texts, "statement", self.embedder.embed_passages)
+        out, at = [], 0
+        for found in spans:
+            out.append(keys[at : at + len(found)])
+            at += len(found)
+        return out
 
     def _embed_indicators(self, doc: Document) -> list[str]:
         """Cache keys of the document's indicators, embedded as short queries for grouping."""

@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-FORMAT = 5  # on-disk layout version of an index generation (5: segmented lexical index)
+FORMAT = 6  # on-disk layout version of an index generation (6: statement vectors)
 
 
 @dataclass(frozen=True, slots=True)

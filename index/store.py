@@ -3,7 +3,8 @@
 SQLite keeps the cleaned texts (what citations point into), the metadata, the passages with
 their offsets (the live passages are the ones here: the lexical index scores only these), the
 targets table (every figure with its clause offsets) and an embedding cache keyed by (embedder,
-embedded text), so a rebuild re-embeds only what changed; indicator vectors live there too.
+embedded text), so a rebuild re-embeds only what changed; indicator vectors and the vectors of
+each passage's statements live there too.
 """
 
 from __future__ import annotations
@@ -66,6 +67,12 @@ CREATE TABLE IF NOT EXISTS targets (
     embed_key TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS targets_doc ON targets(doc_id);
+CREATE TABLE IF NOT EXISTS statements (
+    vid INTEGER NOT NULL REFERENCES chunks(vid) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    embed_key TEXT NOT NULL,
+    PRIMARY KEY (vid, ordinal)
+);
 CREATE TABLE IF NOT EXISTS embeddings (
     key TEXT PRIMARY KEY,
     vector BLOB NOT NULL
@@ -225,6 +232,30 @@ class Store:
             )
             vids.append(int(cur.lastrowid))
         return vids
+
+    def add_statements(self, vids: Sequence[int], embed_keys: Sequence[Sequence[str]]) -> None:
+        """The embedding keys of each passage's statements, in statement order."""
+        self._db.executemany(
+            "INSERT INTO statements (vid, ordinal, embed_key) VALUES (?,?,?)",
+            [(v, i, k) for v, keys in zip(vids, embed_keys, strict=True)
+             for i, k in enumerate(keys)],
+        )  # fmt: skip
+
+    def statement_vectors(self, vids: Sequence[int], dim: int) -> dict[int, np.ndarray]:
+        """Each passage's statement vectors (one row per statement, in order)."""
+        wanted = sorted({int(v) for v in vids})
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        rows = self._db.execute(
+            f"SELECT vid, embed_key FROM statements WHERE vid IN ({marks}) ORDER BY vid, ordinal",
+            wanted,
+        ).fetchall()
+        vectors = self.cached_vectors(sorted({k for _, k in rows}), dim)
+        out: dict[int, list[np.ndarray]] = {}
+        for vid, key in rows:
+            out.setdefault(vid, []).append(vectors[key])
+        return {vid: np.vstack(v) for vid, v in out.items()}
 
     def last_vid(self) -> int:
         """The highest vector id ever handed out (0 for none): ids above it belong to no
@@ -391,5 +422,6 @@ class Store:
         """Forget vectors no passage uses any more, so the cache does not grow without bound."""
         self._db.execute(
             "DELETE FROM embeddings WHERE key NOT IN"
-            " (SELECT embed_key FROM chunks UNION SELECT embed_key FROM targets)"
+            " (SELECT embed_key FROM chunks UNION SELECT embed_key FROM targets"
+            " UNION SELECT embed_key FROM statements)"
         )

@@ -219,7 +219,7 @@ def _generated(eng: Engine, result: SearchResult, model: Any) -> Answer:
 
     The page reruns on every click (a passage's document, a scope chip): the answer to the
     same question over the same passages is kept for the session, not asked for again."""
-    key = (result.question, tuple((h.doc, h.start) for h in result.hits), repr(model))
+    key = (result.text, tuple((h.doc, h.start) for h in result.hits), repr(model))
     kept = st.session_state.get(_GENERATED)
     shown = st.empty()
     parts: list[str] = []
@@ -246,8 +246,12 @@ def _answer(ans: Answer) -> None:
         st.caption(t("ask_source") + source_line(ans.hit))
     else:
         st.info(t("ask_not_found"))
-    intent = ans.result.intent
-    if not ans.result.in_scope and (intent.years or intent.regions or intent.unknown_places):
+        if ans.maybe:
+            st.warning(t("ask_maybe").format(p=ans.confidence) + _markdown_text(ans.maybe.text))
+            st.caption(t("ask_source") + source_line(ans.maybe.hit))
+    st.progress(ans.confidence, text=t("ask_confidence").format(p=ans.confidence))
+    asked = ans.result.question
+    if not ans.result.in_scope and (asked.years or asked.regions or asked.unknown_places):
         st.caption(t("ask_out_of_scope"))
 
 
@@ -266,9 +270,12 @@ def _passages(eng: Engine, ans: Answer) -> None:
 
 
 def _answer_span(ans: Answer, hit: Hit) -> tuple[int, int]:
-    """The answer's offsets in the document when it comes from this passage, else empty."""
+    """The answer's (or the possibly relevant statement's) offsets in the document when it
+    comes from this passage, else empty."""
     if ans.found and ans.span and ans.hit == hit:
         return ans.span.start, ans.span.end
+    if ans.maybe and ans.maybe.hit == hit:
+        return ans.maybe.span.start, ans.maybe.span.end
     return hit.start, hit.start
 
 

@@ -17,6 +17,8 @@ from .common import engine, marked, settings, t
 from .text import TEXT
 
 DEV_QA = Path("evals") / "qa_dev.jsonl"  # from the repo root, as `make eval` uses it
+# the sets a user can pick: the dev set, and those written by others (split by plan)
+QA_SETS = (DEV_QA, Path("evals") / "qa_test.jsonl", Path("evals") / "qa_train.jsonl")
 MODE_CHOICES = ("hybrid", "dense", "lexical", "all")
 METRICS = (
     *(f"recall@{k}" for k in KS),
@@ -24,17 +26,19 @@ METRICS = (
     "evidence_coverage@10",
     "answer_accuracy",
     "unanswerable_accuracy",
+    "compare_accuracy",
 )
 _REPORTS = "eval_reports"  # the last run, kept while the user visits other pages
 _LABEL = "eval_label"
 
 
-def default_qa() -> Path:
-    """The dev set: next to the working directory (`make run`), else beside the corpus."""
-    for base in (Path.cwd(), settings().corpus_dir.resolve().parent):
-        if (base / DEV_QA).exists():
-            return base / DEV_QA
-    return DEV_QA
+def qa_sets() -> list[Path]:
+    """The QA sets of the repository, the dev set first: relative to the working directory
+    (`make run`), else beside the corpus."""
+    if DEV_QA.exists():
+        return [p for p in QA_SETS if p.exists()]
+    base = settings().corpus_dir.resolve().parent
+    return [base / p for p in QA_SETS if (base / p).exists()] or [DEV_QA]
 
 
 def render() -> None:
@@ -43,8 +47,11 @@ def render() -> None:
     eng = engine()
     if eng is None:
         return
+    sets = [str(p) for p in qa_sets()]
+    st.session_state.setdefault("eval_path", sets[0])
+    st.selectbox(t("eval_qa_set"), sets, key="eval_set", on_change=_choose_set)
     with st.form("evaluate"):
-        path = st.text_input(t("eval_qa_path"), value=str(default_qa()), key="eval_path")
+        path = st.text_input(t("eval_qa_path"), key="eval_path")
         upload = st.file_uploader(t("eval_upload"), type=["jsonl", "json", "txt"])
         labels = {m: t(f"mode_{m}") for m in MODE_CHOICES}  # fixed now, not when Streamlit calls
         mode = st.selectbox(t("eval_mode"), MODE_CHOICES, format_func=labels.get, key="eval_mode")
@@ -54,10 +61,15 @@ def render() -> None:
         if upload is not None:
             _run_upload(eng, upload, modes)
         else:
-            _run_path(eng, Path(path.strip()), modes)
+            _run_path(eng, Path(str(path).strip()), modes)
     reports = st.session_state.get(_REPORTS)
     if reports:
         _show(reports, st.session_state.get(_LABEL, ""))
+
+
+def _choose_set() -> None:
+    """A set picked from the list fills the path box (which also takes any other file)."""
+    st.session_state["eval_path"] = st.session_state["eval_set"]
 
 
 def _run_path(eng: Engine, path: Path, modes: list[str]) -> None:
@@ -98,10 +110,14 @@ def _run(eng: Engine, path: Path, modes: list[str], label: str) -> None:
 
 def _show(reports: list[EvalReport], label: str) -> None:
     st.caption(t("eval_report_of").format(qa=label))
+    if reports[0].skipped:
+        st.caption(t("eval_skipped").format(n=reports[0].skipped))
     st.subheader(t("eval_metrics"))
     rows = []
     for report in reports:
-        for scope, values in (("", report.overall), *report.by_type.items()):
+        slices = (("", report.overall), *report.by_type.items(),
+                  *((f"lang_{k}", v) for k, v in report.by_language.items()))  # fmt: skip
+        for scope, values in slices:
             rows.append(
                 {
                     t("eval_col_mode"): t(f"mode_{report.mode}"),
@@ -114,6 +130,8 @@ def _show(reports: list[EvalReport], label: str) -> None:
         rows,
         hide_index=True,
     )
+    for report in reports:
+        _confidence(report)
     payload = [r.to_dict() for r in reports]
     st.download_button(
         t("eval_download"),
@@ -136,7 +154,34 @@ def _show(reports: list[EvalReport], label: str) -> None:
 def _type_label(scope: str) -> str:
     if not scope:
         return t("eval_overall")
+    if scope in TEXT:
+        return t(scope)
     return t(f"qtype_{scope}") if f"qtype_{scope}" in TEXT else scope
+
+
+def _confidence(report: EvalReport) -> None:
+    """AUC, the reliability table and the precision/recall curve of "found"."""
+    c = report.confidence
+    st.subheader(f"{t('eval_confidence')} · {t(f'mode_{report.mode}')}")
+    st.markdown(t("eval_auc").format(auc=_number(c.auc), p=_number(c.found.precision),
+                                     r=_number(c.found.recall)))  # fmt: skip
+    left, right = st.columns(2)
+    with left:
+        st.caption(t("eval_reliability"))
+        st.dataframe(
+            [{t("eval_col_bin"): f"{b.low:.1f}–{b.high:.1f}", t("eval_col_n"): b.questions,
+              t("eval_col_mean"): _number(b.mean_confidence),
+              t("eval_col_right"): _number(b.share_right)} for b in c.reliability],
+            hide_index=True,
+        )  # fmt: skip
+    with right:
+        st.caption(t("eval_curve"))
+        st.dataframe(
+            [{t("eval_col_threshold"): f"{p.threshold:.1f}",
+              t("eval_col_precision"): _number(p.precision),
+              t("eval_col_recall"): _number(p.recall)} for p in c.curve],
+            hide_index=True,
+        )  # fmt: skip
 
 
 def _number(value: float | None) -> str:

@@ -107,12 +107,36 @@ TEXT: dict[str, tuple[str, str]] = {
     # evaluation page
     "eval_title": ("检索与问答评测", "Retrieval and answer evaluation"),
     "eval_intro": (
-        "用问答集检验检索和答案。默认是开发集，也可以上传自己的问答集"
-        "（JSONL，每行一题，格式见 evals/README.md）。",
-        "Score retrieval and answers on a QA set: the dev set by default, or upload your own "
-        "(JSONL, one question a line; the format is in evals/README.md).",
+        "用问答集检验检索、答案和置信度：开发集、由他人编写的训练集和测试集，或上传自己的问答集"
+        "（JSONL，每行一题，格式见 evals/README.md）。只问索引中已有的计划的问题。",
+        "Score retrieval, answers and confidence on a QA set: the dev set, the train and test "
+        "sets written by others, or your own (JSONL, one question a line; the format is in "
+        "evals/README.md). Only questions about plans in the index are asked.",
     ),
+    "eval_qa_set": ("问答集", "QA set"),
     "eval_qa_path": ("问答集文件", "QA set file"),
+    "eval_skipped": (
+        "{n} 个问题涉及索引中没有的计划，未计入。",
+        "{n} questions are about plans the index does not hold and were not asked.",
+    ),
+    "eval_confidence": ("置信度", "Confidence"),
+    "eval_auc": (
+        "AUC {auc}：答对的问题的置信度高于答错和无答案问题的概率。"
+        "按当前阈值作答：精确率 {p}，召回率 {r}。",
+        "AUC {auc}: how often a right answer has a higher confidence than a wrong answer or an "
+        "unanswerable question. As answered: precision {p}, recall {r}.",
+    ),
+    "eval_reliability": (
+        "可靠性（置信度区间 vs 实际正确比例）",
+        "Reliability (confidence bins against the share right)",
+    ),
+    "eval_curve": ("“找到”的精确率/召回率曲线", 'Precision/recall of "found"'),
+    "eval_col_bin": ("置信度", "confidence"),
+    "eval_col_mean": ("平均置信度", "mean confidence"),
+    "eval_col_right": ("实际正确比例", "share right"),
+    "eval_col_threshold": ("阈值", "threshold"),
+    "eval_col_precision": ("精确率", "precision"),
+    "eval_col_recall": ("召回率", "recall"),
     "eval_upload": ("或上传问答集（JSONL）", "Or upload a QA set (JSONL)"),
     "eval_mode": ("检索方式", "Retrieval mode"),
     "mode_hybrid": ("混合（默认）", "Hybrid (default)"),
@@ -136,6 +160,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "miss_retrieval@5": ("前 5 段里没有证据", "no evidence in the top 5"),
     "miss_answer": ("答案不对", "wrong answer"),
     "miss_unanswerable": ("语料中没有答案，却给出了答案", "answered a question the corpus cannot"),
+    "miss_compare": ("对比不完整", "comparison incomplete"),
     "eval_expected": ("期望答案", "Expected answers"),
     "eval_evidence": ("证据原文", "Evidence"),
     "eval_docs": ("来源文件", "Source documents"),
@@ -176,6 +201,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Not found in the corpus. The nearest passages:",
     ),
     "ask_source": ("出处：", "Source: "),
+    "ask_confidence": ("置信度 {p:.0%}", "Confidence {p:.0%}"),
+    "ask_confidence_help": (
+        "答案正确的概率，由在他人编写的问题上拟合并校准的模型给出。",
+        "The probability that this answer is right, from a model fitted and calibrated on "
+        "questions written by others.",
+    ),
+    "ask_maybe": (
+        "可能相关（置信度 {p:.0%}，未达作答标准）：",
+        "Possibly relevant (confidence {p:.0%}, below the bar for an answer): ",
+    ),
     "ask_passages": ("引用段落", "Cited passages"),
     "ask_more": ("更多段落（{n}）", "More passages ({n})"),
     "ask_score": ("相关度", "score"),
@@ -299,9 +334,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "metric_evidence_coverage@10": ("证据覆盖@10", "evidence cov.@10"),
     "metric_answer_accuracy": ("答案准确率", "answer accuracy"),
     "metric_unanswerable_accuracy": ("无答案准确率", "unanswerable acc."),
+    "metric_compare_accuracy": ("对比准确率", "compare acc."),
     "qtype_number": ("数值", "number"),
     "qtype_fact": ("事实", "fact"),
     "qtype_year_scoped": ("限定年份", "year-scoped"),
     "qtype_cross_doc": ("跨文档", "cross-document"),
     "qtype_unanswerable": ("无答案", "unanswerable"),
+    "qtype_compare": ("对比", "compare"),
+    "lang_zh": ("中文提问", "asked in Chinese"),
+    "lang_en": ("英文提问", "asked in English"),
 }

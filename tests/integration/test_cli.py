@@ -459,7 +459,7 @@ def test_eval_prints_the_table_and_writes_the_report(
     assert_ok(result)
     for column in ("R@1", "MRR@10", "AnsAcc", "UnansAcc", "overall", "unanswerable"):
         assert column in result.stdout
-    assert f"eval · {backend} backend" in result.stdout
+    assert f"2 plans · {backend}" in result.stdout
     name = "tiny_qa-hybrid.json" if backend == "faiss" else f"tiny_qa-hybrid-{backend}.json"
     report = json.loads((out / name).read_text(encoding="utf-8"))
     assert report["mode"] == "hybrid"

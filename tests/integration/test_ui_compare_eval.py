@@ -153,8 +153,8 @@ def test_evaluation_shows_metrics_and_what_was_retrieved_for_a_missed_question(
     assert not at.exception
     assert not at.error
     table = at.dataframe[0].value
-    assert list(table["题型"]) == ["全部", "数值"]
-    assert list(table["题数"]) == [3, 3]
+    assert list(table["题型"]) == ["全部", "数值", "中文提问"]
+    assert list(table["题数"]) == [3, 3, 3]
     assert table["答案准确率"][0] == "0.667"
     missed = [e.label for e in at.expander]
     assert len(missed) == 1 and missed[0].startswith("wrong-1")
@@ -169,7 +169,7 @@ def test_evaluation_in_all_modes_has_a_row_per_mode_and_type(seed_copy) -> None:
     run_evaluation(at, qa_file(seed_copy), mode="all")
 
     table = at.dataframe[0].value
-    assert len(table) == 6  # three modes × (all, number)
+    assert len(table) == 9  # three modes × (all, number, asked in Chinese)
     assert len(set(table["检索方式"])) == 3
 
 

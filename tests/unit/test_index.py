@@ -342,7 +342,9 @@ _CRASHING_WRITER = textwrap.dedent(
 
     class SlowEmbedder(FakeEmbedder):
         def embed_passages(self, texts):
-            if self.calls:  # the second document: the first is written by now
+            # the second document's passages: the first one's passages and statements are
+            # written by now
+            if len(self.calls) >= 2:
                 started.touch()
                 time.sleep(60)  # killed long before this ends
             return super().embed_passages(texts)

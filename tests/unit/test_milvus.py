@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.query import analyse, repair_terms
+from app.lexicon import load_lexicon
+from app.query import analyse
 from index import milvus
 from index.backend import Backend
 from index.filters import Filters
@@ -150,8 +151,8 @@ def test_milvus_bm25_alone_ranks_the_top_passages_as_faiss_does(
     both: tuple[Index, Index], question: str
 ) -> None:
     on_faiss, on_milvus = both
-    intent = repair_terms(analyse(question, ()), on_faiss.known)
-    tokens = intent.terms or tuple(tokenize(question))
+    asked = analyse(question, (), on_faiss, load_lexicon())
+    tokens = asked.terms or tuple(tokenize(question))
 
     def top(index: Index) -> list[tuple[int, float]]:
         got = index.candidates(None, tokens, 5, Filters())

@@ -1,0 +1,143 @@
+"""What a stretch of plan text holds that can answer a question: statements, figures, names.
+
+An answer is an exact span of a passage: a statement (a sentence, or a run of clauses of a long
+one), a figure with its unit and qualifier ("8100人以上", "不少于1700人"), or a name — a quoted
+name (“家园行动”), a document title (《…》), a designated year ("为教师队伍建设年") or a list
+("电子商务、制造、旅游服务"). Offsets are into the text given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CLAUSE_BREAK = re.compile(r"[,，;；。:：!?！？\n()（）]")
+_ITEM_BREAK = re.compile(r"[,，;；。:：!?！？\n()（）、]")
+_COUNTED = re.compile(r"[\u4e00-\u9fff]{1,6}")  # what a figure counts, written after it
+_NUMBER = r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
+# longest first: 万平方米 before 平方米, 人次 before 人
+UNITS = (
+    "万平方米", "平方米", "万亿元", "亿元", "万元", "元", "人次", "万人", "公里", "课时", "学时",
+    "小时", "人", "名", "位", "所", "个", "套", "间", "台", "件", "项", "次", "班", "座", "处",
+    "家", "支", "亩", "册", "节", "晚", "天", "周", "月", "条", "张", "种", "批", "期", "届",
+    "场", "门", "块", "辆", "倍", "年", "%",
+)  # fmt: skip
+_FIGURE = re.compile(
+    rf"(?:不少于|不低于|不超过|超过|控制在|达到|达|约|近)?"
+    rf"(?:百分之{_NUMBER}|{_NUMBER}(?:[万亿])?(?:%?\s*[-—–~～至到]\s*{_NUMBER}[万亿]?)?"
+    rf"(?:余|多)?(?:{'|'.join(UNITS)}))"
+    rf"(?:及以上|以上|以内|以下|左右)?"
+)
+_OUTLINE_MARK = re.compile(
+    r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])"
+)
+_QUOTED = re.compile(r"“([^“”]{2,40})”|《([^《》]{2,60})》|\"([^\"]{2,40})\"")
+# who leads a task: "由县教育局牵头", "由市教育体育局人事科负责"
+_LEAD = re.compile(r"由([\u4e00-\u9fff、和]{2,30}?)(?:牵头|负责|主抓|组织实施|统筹)")
+# a designated year: "2016年为教师队伍建设年", "确定为“教育质量提升年”"
+_DESIGNATED = re.compile(r"(?:为|是|定为|确定为|作为)“?([\u4e00-\u9fff]{3,12}年)”?")
+_LIST = re.compile(r"[\u4e00-\u9fff“”《》0-9]{2,20}(?:、[\u4e00-\u9fff“”《》0-9]{2,20}){1,8}"
+                   r"(?:(?:和|及|与)[\u4e00-\u9fff“”0-9]{2,20})?")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number with its unit, as written, with any qualifier ("8100人以上")."""
+
+    start: int
+    end: int
+    unit: str
+
+
+def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
+    """The figures of text[start:end]; an item's own number ("12、") is not one."""
+    end = len(text) if end is None else end
+    skip = _OUTLINE_MARK.match(text, start)
+    out = []
+    for m in _FIGURE.finditer(text, start, end):
+        if skip and m.start() < skip.end():
+            continue
+        core = re.sub(r"(?:及以上|以上|以内|以下|左右)$", "", m.group())
+        unit = next((u for u in UNITS if core.endswith(u)), "")
+        if unit == "年" and not re.search(r"(?:以上|以下|左右|以内)$", m.group()):
+            continue  # "2016年", "三年": a year or a horizon, not a measured figure
+        out.append(Figure(m.start(), m.end(), unit))
+    return out
+
+
+def counted(text: str, figure: Figure) -> int:
+    """Where what a figure counts ends when it follows the figure ("54个教学班", "30个教学点"):
+    the figure's end when a clause mark or another figure comes first, or nothing follows."""
+    m = _COUNTED.match(text, figure.end)
+    if not m or figure.unit in ("%", "元", "万元", "亿元", "万亿元"):
+        return figure.end
+    end = m.end()
+    clash = [f.start for f in figures(text, figure.end, end)]
+    if clash:
+        end = clash[0]
+    following = _ITEM_BREAK.search(text, end)
+    at_break = following is not None and following.start() == end or end == len(text)
+    return end if at_break and end > figure.end else figure.end
+
+
+def unit_fits(unit: str, asked: tuple[str, ...]) -> bool:
+    """Whether a figure's unit is one a question asks for ("万元" is money, as "元" asks)."""
+    return any(unit == a or unit.endswith(a) for a in asked)
+
+
+def clause_bounds(text: str, start: int, end: int, items: bool = False) -> list[int]:
+    """Where the clauses (with `items`, also list items) of text[start:end] begin, and `end`."""
+    breaks = _ITEM_BREAK if items else _CLAUSE_BREAK
+    inner = [m.end() for m in breaks.finditer(text, start, end) if m.end() < end]
+    return [start, *inner, end]
+
+
+def clause_around(
+    text: str, start: int, end: int, within: tuple[int, int], items: bool = False
+) -> tuple[int, int]:
+    """The clause (between breaks, inside `within`) that holds text[start:end]; with `items`,
+    list items count as clauses ("其中普高5500人、职高2600人": each figure has its own)."""
+    lo, hi = within
+    breaks = _ITEM_BREAK if items else _CLAUSE_BREAK
+    left = max((m.end() for m in breaks.finditer(text, lo, start)), default=lo)
+    right = breaks.search(text, end, hi)
+    return left, right.start() if right else hi
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A named thing in a text: a quoted name, a title, a designated year or a list."""
+
+    start: int
+    end: int
+    kind: str  # "quoted", "title", "year", "list", "lead" (who leads a task)
+
+
+def names(text: str, start: int = 0, end: int | None = None) -> list[Name]:
+    """The names of text[start:end], without their quotation marks."""
+    end = len(text) if end is None else end
+    out = []
+    for m in _QUOTED.finditer(text, start, end):
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        kind = "title" if group == 2 else "quoted"
+        out.append(Name(m.start(group), m.end(group), kind))
+    for m in _DESIGNATED.finditer(text, start, end):
+        if not any(n.start <= m.start(1) < n.end for n in out):
+            out.append(Name(m.start(1), m.end(1), "year"))
+    for m in _LIST.finditer(text, start, end):
+        out.append(Name(m.start(), m.end(), "list"))
+    for m in _LEAD.finditer(text, start, end):
+        out.append(Name(m.start(1), m.end(1), "lead"))
+    return sorted(out, key=lambda n: (n.start, -n.end))
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span without the spaces, clause marks and outline number at its ends."""
+    mark = _OUTLINE_MARK.match(text, start, end)
+    if mark and mark.end() < end:
+        start = mark.end()
+    while start < end and text[start] in " \n\t,，、;；。:：":
+        start += 1
+    while end > start and text[end - 1] in " \n\t,，、;；:：":
+        end -= 1
+    return start, end
