@@ -14,7 +14,7 @@ from ingest.statements import statements
 
 from .hits import Hit
 from .query import Question
-from .spans import clause_around, clause_bounds, counted, figures, names, trimmed
+from .spans import clause_around, clause_bounds, counted, figures, names, names_category, trimmed
 
 DEPTH = 5  # passages whose spans compete: the reranked top 5 hold the answer for 97% of train
 _LIST_ITEM_SLACK = 2  # chars a list's first item may exceed its longest other item by
@@ -33,6 +33,9 @@ class Candidate:
     clause: tuple[int, int]  # the clauses that say what it is (the statement, for a statement)
     ordinal: int  # which statement of the hit it sits in (`ingest.statements`)
     unit: str = ""  # a figure's unit
+    # what the statement says before its first figure ("宁州学校为九年一贯制学校,"): the topic
+    # every figure of the statement is about, whichever clause holds it
+    topic: tuple[int, int] = (0, 0)
 
     @property
     def text(self) -> str:
@@ -40,7 +43,9 @@ class Candidate:
 
     @property
     def context(self) -> str:
-        return self.hit.text[self.clause[0] : self.clause[1]]
+        """The statement's topic and the clauses that say what the span is."""
+        topic = self.hit.text[self.topic[0] : min(self.topic[1], self.clause[0])]
+        return topic + self.hit.text[self.clause[0] : self.clause[1]]
 
     @property
     def statement(self) -> str:
@@ -99,9 +104,12 @@ def _list_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def extract(question: Question, hits: tuple[Hit, ...], depth: int = DEPTH) -> list[Candidate]:
-    """The candidate spans of the first `depth` hits, in reading order per hit: for a question
-    that asks for a figure, its figures (statements only when the hits hold none)."""
-    spans = _every_span(question, hits[:depth])
+    """The candidate spans of the first `depth` hits (and of any later hit that names
+    something of the category a question asks for: "定为什么年" is answered wherever a year is
+    designated), in reading order per hit: for a question that asks for a figure, its figures
+    (statements only when the hits hold none)."""
+    named = tuple(h for h in hits[depth:] if names_category(h.text, question.category) >= 1)
+    spans = _every_span(question, hits[:depth] + named)
     if question.asks == "figure" and any(c.kind == "figure" for c in spans):
         return [c for c in spans if c.kind == "figure"]
     return spans
@@ -118,6 +126,8 @@ def _every_span(question: Question, hits: tuple[Hit, ...]) -> list[Candidate]:
                 continue
             sentence = (s, e)
             figures_here = figures(text, s, e)
+            first = figures_here[0] if figures_here else None
+            topic = (s, clause_around(text, first.start, first.end, sentence)[0] if first else s)
             if not (text[s:e].rstrip("。") == heading and not figures_here):
                 out.append(Candidate(hit, rank, "statement", s, e, sentence, sentence, ordinal))
             for f in figures_here:
@@ -125,7 +135,7 @@ def _every_span(question: Question, hits: tuple[Hit, ...]) -> list[Candidate]:
                 clause = _figure_clause(question, text, sentence, f.start, end)
                 fs, fe = trimmed(text, clause[0], end)
                 out.append(
-                    Candidate(hit, rank, "figure", fs, fe, sentence, clause, ordinal, f.unit)
+                    Candidate(hit, rank, "figure", fs, fe, sentence, clause, ordinal, f.unit, topic)
                 )
             for n in names(text, s, e):
                 ns, ne = _list_span(text, n.start, n.end) if n.kind == "list" else (n.start, n.end)

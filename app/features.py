@@ -20,7 +20,7 @@ from index.lexical import tokenize
 from .candidates import Candidate
 from .hits import Hit
 from .query import Question
-from .spans import clause_around, figures, names, unit_fits
+from .spans import clause_around, figures, names, names_category, unit_fits
 
 _NAME_KINDS = ("quoted", "title", "year", "lead")
 
@@ -42,6 +42,10 @@ RERANK_FEATURES = (
     "unit_clause_passage",
     "figures_held",
     "phrase_passage",
+    "literal",
+    "literal_lexical",
+    "literal_dense_gap",
+    "literal_phrase",
     "category_passage",
     "kind_mismatch",
     "year_match",
@@ -81,6 +85,8 @@ ANSWER_FEATURES = (
     "sibling",
     "subject_asked",
     "subject_chars_asked",
+    "subject_gap",
+    "noun_clause_gap",
     "per_unit_misfits",
     "figure_missing",
     "name_missing",
@@ -201,24 +207,6 @@ def designated(text: str, start: int) -> float:
     return float(bool(_DESIGNATION.search(text[max(0, start - 4) : start])))
 
 
-# a year named for what it is to achieve: "为教师队伍建设年", "“教育质量提升年”" (not "关键之年")
-_DESIGNATED_YEAR = re.compile(
-    r"(?:为|是)“?[\u4e00-\u9fff]{4,10}(?<!之)年|“[\u4e00-\u9fff]{3,10}年”"
-)
-
-
-def names_category(text: str, category: str | None) -> float:
-    """How surely a text names something of the asked category: 1 for "以“家园行动”为主题" or
-    "2016年为教师队伍建设年", 0.5 for a compound such as "“先锋先行”主题实践活动", else 0."""
-    if not category:
-        return 0.0
-    if category == "年":  # a designated year, not 全年/今年/2016年
-        return 1.0 if _DESIGNATED_YEAR.search(text) else 0.0
-    if f"为{category}" in text:
-        return 1.0
-    return 0.5 if re.search(rf"[\u4e00-\u9fff”]{{2,}}{category}", text) else 0.0
-
-
 def _kind_mismatch(question: Question, hit: Hit) -> float:
     """1 when a plan's target answers a question about results, or the reverse."""
     return float(bool(question.wants and hit.kind and hit.kind != question.wants))
@@ -276,10 +264,15 @@ def passage_features(question: Question, hits: Sequence[Hit]) -> np.ndarray:
     best = [max(h.statements, default=h.dense) for h in hits]
     best_top = max(best, default=0.0)
     english = float(question.is_english)
+    phrases = [phrase(question, h.text) for h in hits]
+    # how much the search is a phrase of the plans rather than a question in other words:
+    # the two are ranked differently (BM25 and the phrase itself weigh more)
+    literal = max(phrases, default=0.0)
     rows = []
     for rank, h in enumerate(hits):
         text = " ".join(h.section) + " " + h.text
         gap = h.dense - dense_top
+        lexical = h.lexical / lexical_top if lexical_top > 0 else 0.0
         top2 = sorted(h.statements)[-2:] or [h.dense]
         rows.append(
             (
@@ -299,7 +292,11 @@ def passage_features(question: Question, hits: Sequence[Hit]) -> np.ndarray:
                 _unit_figure(question, h.text),
                 _unit_clause(question, h.text),
                 figures_held(question, h.text),
-                phrase(question, h.text),
+                phrases[rank],
+                literal,
+                literal * lexical,
+                literal * gap,
+                literal * phrases[rank],
                 names_category(h.text, question.category),
                 _kind_mismatch(question, h),
                 _year_match(question, h),
@@ -317,10 +314,15 @@ def answer_features(question: Question, candidates: Sequence[Candidate]) -> np.n
     dense_top = max((h.dense for h in hits), default=0.0)
     score_top = max((h.score for h in hits), default=0.0)
     similarity_top = max((c.similarity for c in candidates), default=0.0)
+    subjects = [subject_asked(question, _subject(c)) for c in candidates]
+    nouns = [coverage(question, c.context, nouns=True) for c in candidates]
+    # the best of this question's candidates: a figure is judged against its rivals
+    subject_top = max((s[0] for s in subjects), default=0.0)
+    noun_top = max(nouns, default=0.0)
     english = float(question.is_english)
     asks = question.asks
     rows = []
-    for c in candidates:
+    for i, c in enumerate(candidates):
         hit = c.hit
         path = " ".join(hit.section)
         sentence, clause, text = c.statement, c.context, c.text
@@ -334,7 +336,7 @@ def answer_features(question: Question, candidates: Sequence[Candidate]) -> np.n
                 coverage(question, sentence),
                 coverage(question, sentence + path),
                 coverage(question, hit.text + path),
-                coverage(question, clause, nouns=True),
+                nouns[i],
                 coverage(question, sentence + path, nouns=True),
                 missing(question, sentence + path, nouns=True),
                 char_coverage(question, clause),
@@ -359,7 +361,9 @@ def answer_features(question: Question, candidates: Sequence[Candidate]) -> np.n
                 float(question.total and bool(_TOTAL.search(clause))),
                 float(question.total and bool(_PART.search(clause))),
                 sibling(question, clause),
-                *subject_asked(question, _subject(c)),
+                *subjects[i],
+                subjects[i][0] - subject_top,
+                nouns[i] - noun_top,
                 float(c.kind == "figure" and _per_unit(hit.text, c.end)
                       and not _PER.search(question.text)),
                 float(asks == "figure" and not figures(text)),

@@ -213,8 +213,13 @@ def choose_thresholds(
     maybe = float(np.quantile(right, 1 - MAYBE_RECALL)) if right else found
     ans, una = accuracies(found)
     best_right = float(np.mean([ok for _, ok in answerable])) if answerable else 0.0
+    by_type = {
+        f"answer_accuracy_{kind}": float(np.mean([p >= found and ok for p, ok in of_kind]))
+        for kind in ("number", "fact", "year_scoped")
+        if (of_kind := [best.get(n, (0.0, False)) for n, i in judged if i.type == kind])
+    }
     return found, min(maybe, found), {"answer_accuracy": ans, "unanswerable_accuracy": una,
-                                      "best_right": best_right}  # fmt: skip
+                                      "best_right": best_right, **by_type}  # fmt: skip
 
 
 def _folds(items: Sequence[QAItem]) -> list[np.ndarray]:

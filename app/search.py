@@ -21,6 +21,7 @@ from .features import RERANK_FEATURES, passage_features
 from .hits import Hit, SearchResult
 from .models import RERANK, LinearModel, load_model, load_words
 from .query import Question, analyse, region_aliases
+from .spans import names_category
 
 MODES = ("dense", "lexical", "hybrid")
 POOL = 20  # passages per retriever that the reranker sees; the union is at most twice this
@@ -63,6 +64,8 @@ def retrieve(
     rows, dense, lexical = found.rows, found.dense, found.lexical
     if vector is None:  # the reranker and the answer stage read e5 similarities too
         vector = engine.embedder.embed_query([question.text])[0]
+    if question.category and mode == "hybrid":
+        rows, dense, lexical = _with_named(engine, question, filters, vector, rows, dense, lexical)
     present = dense[~np.isnan(dense)]
     dense = np.where(np.isnan(dense), present.min() if len(present) else 0.0, dense)
     top = lexical.max() if len(lexical) else 0.0
@@ -78,6 +81,32 @@ def retrieve(
     order = np.flatnonzero(keep)
     order = order[np.lexsort((rows[order], -scores[order]))]
     return _hits(engine, vector, rows[order], scores[order], dense[order], lexical[order])
+
+
+NAMING_SCOPE = 500  # passages in scope up to which a name question scans them all
+
+
+def _with_named(engine, question, filters, vector, rows, dense, lexical):
+    """For a question asking for a name of a category ("定为什么年"), the passages in scope
+    that name one ("2016年为教师队伍建设年") join the pool: such a question shares few words
+    with its answer, so neither retriever may bring it."""
+    index = engine.index
+    scope_rows = np.flatnonzero(index.mask(filters))
+    if len(scope_rows) > NAMING_SCOPE:
+        return rows, dense, lexical
+    pooled = set(rows.tolist())
+    stored = index.rows(scope_rows.tolist())
+    named = [
+        (r, s)
+        for r, s in zip(scope_rows, stored, strict=True)
+        if r not in pooled and names_category(s.chunk.text, question.category) >= 1
+    ]
+    if not named:
+        return rows, dense, lexical
+    vectors = index.passage_vectors([s for _, s in named])
+    extra = np.array([r for r, _ in named], dtype=np.int64)
+    return (np.concatenate([rows, extra]), np.concatenate([dense, vectors @ vector]),
+            np.concatenate([lexical, np.zeros(len(extra), dtype=lexical.dtype)]))  # fmt: skip
 
 
 def _hits(engine, vector, rows, scores, dense, lexical) -> tuple[Hit, ...]:

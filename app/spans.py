@@ -61,6 +61,8 @@ def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
         unit = next((u for u in UNITS if core.endswith(u)), "")
         if unit == "年" and not re.search(r"(?:以上|以下|左右|以内)$", m.group()):
             continue  # "2016年", "三年": a year or a horizon, not a measured figure
+        if unit in ("期", "届") and not re.search(r"\d", core):
+            continue  # "二期工程", "十届": which phase or session, a name, not a count
         out.append(Figure(m.start(), m.end(), unit))
     return out
 
@@ -129,6 +131,24 @@ def names(text: str, start: int = 0, end: int | None = None) -> list[Name]:
     for m in _LEAD.finditer(text, start, end):
         out.append(Name(m.start(1), m.end(1), "lead"))
     return sorted(out, key=lambda n: (n.start, -n.end))
+
+
+# a year named for what it is to achieve: "为教师队伍建设年", "“教育质量提升年”" (not "关键之年")
+_DESIGNATED_YEAR = re.compile(
+    r"(?:为|是)“?[\u4e00-\u9fff]{4,10}(?<!之)年|“[\u4e00-\u9fff]{3,10}年”"
+)
+
+
+def names_category(text: str, category: str | None) -> float:
+    """How surely a text names something of the asked category: 1 for "以“家园行动”为主题" or
+    "2016年为教师队伍建设年", 0.5 for a compound such as "“先锋先行”主题实践活动", else 0."""
+    if not category:
+        return 0.0
+    if category == "年":  # a designated year, not 全年/今年/2016年
+        return 1.0 if _DESIGNATED_YEAR.search(text) else 0.0
+    if f"为{category}" in text:
+        return 1.0
+    return 0.5 if re.search(rf"[\u4e00-\u9fff”]{{2,}}{category}", text) else 0.0
 
 
 def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
