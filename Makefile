@@ -93,6 +93,7 @@ eval: build eval-index $(VENV)/.installed-milvus
 # and written to evals/reports/. Run it on an idle machine: every number is wall-clock time.
 bench: install-dev
 	$(PIP) -e '.[dev,bench]'
+	$(BIN)/python -m benchmarks.ask_latency
 	$(BIN)/python -m benchmarks.e5_runtime --rounds 1
 	$(BIN)/python -m benchmarks.side_by_side
 	$(BIN)/python -m benchmarks.profile

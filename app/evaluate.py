@@ -26,6 +26,7 @@ KS = (1, 3, 5, 10)
 MAX_STATEMENT = 150  # chars: a longer "answer" is a passage, not a statement
 MAX_SUMMARY = 300  # chars: a comparison's one-line summary
 SINGLE = ("number", "fact", "year_scoped", "unanswerable")  # one answer span, or none
+REPORTED_HITS = 3  # passages a report keeps per question: what a reader checks a miss against
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +232,7 @@ class EvalReport:
                     "compare_correct": j.compare_correct,
                     "best_correct": j.best_correct,
                     **j.answer,
+                    "hits": j.answer.get("hits", [])[:REPORTED_HITS],
                 }
                 for j in self.judged
             ],
