@@ -29,6 +29,11 @@ _SENSES = 3
 _MAX_GLOSS_WORDS = 4
 _EQUIVALENTS = 3  # per word or phrase: the most specific ones
 _SKIP_GLOSS = re.compile(r"^(?:CL:|surname |variant of |see |abbr\.|old variant|used in |\()")
+# phrases of asking, not of the topic ("how many" is 几个 in the dictionary)
+_FORM_PHRASE = re.compile(
+    r"\bhow (?:many|much|long|large)\b|\bin total\b|\bat the end of\b|\baccording to\b|"
+    r"\bwhat (?:is|was|were|are) the\b|\bplan(?:ned|s)? to\b|\bset out to\b"
+)
 _ENGLISH_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 # English words of the question form, not of its topic (articles, auxiliaries, wh-words…)
 _ENGLISH_FORM = frozenset(
@@ -110,6 +115,8 @@ _ENGLISH_FORM = frozenset(
         "target",
         "targets",
         "county",
+        "district",
+        "province",
         "city",
         "year",
         "years",
@@ -143,11 +150,17 @@ class Lexicon:
         return tuple(sorted(scored, key=lambda w: (-scored[w], len(w), w))[:_EQUIVALENTS])
 
     def english_terms(
-        self, question: str, known: Callable[[str], bool]
+        self,
+        question: str,
+        known: Callable[[str], bool],
+        rarity: Callable[[str], float] = lambda _: 0.0,
     ) -> tuple[tuple[str, ...], ...]:
         """For each English phrase of a question that CC-CEDICT glosses, the corpus words it
-        may appear as; longer phrases first, each word of the question used once."""
-        tokens = [_singular(t) for t in _ENGLISH_WORD.findall(question.lower())]
+        may appear as, the ones the plans use most first (`rarity`: their idf): an English
+        word has many senses, and the one plans write is the common one there ("build" is
+        建设 in a plan, not 体魄). Longer phrases first, each word of the question used once."""
+        text = _FORM_PHRASE.sub(" ", question.lower())
+        tokens = [_singular(t) for t in _ENGLISH_WORD.findall(text)]
         groups: list[tuple[str, ...]] = []
         i = 0
         while i < len(tokens):
@@ -165,7 +178,7 @@ class Lexicon:
                     if words:
                         break
                 if words:
-                    words.sort(key=lambda w: (len(self.glosses.get(w, ())), -len(w), w))
+                    words.sort(key=lambda w: (rarity(w), -len(w), w))
                     groups.append(tuple(words[:_EQUIVALENTS]))
                     i += size
                     break

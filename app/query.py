@@ -31,6 +31,7 @@ PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁
              "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南",
              "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏",
              "宁夏", "新疆", "香港", "澳门")  # fmt: skip
+_PINYIN = {p: "".join(lazy_pinyin(p)) for p in PROVINCES}  # "Sichuan" names 四川
 # An unknown place named at the start of a question ("长沙市2021年…"): 2–4 characters and a
 # county/city suffix. Only used when no known region or province matched; "哪些县…", "各市…"
 # and "全县…" ask about every place, not about one named place.
@@ -190,8 +191,11 @@ def _years(question: str) -> list[int]:
 
 
 def _mentions(question: str, alias: str) -> bool:
+    """Whether a question names a place by this alias; in pinyin, "Xi'an"-style apostrophes
+    and hyphens between syllables are ignored ("Xian'an" is xianan)."""
     if alias.isascii():
-        return re.search(rf"\b{re.escape(alias)}\b", question, re.I) is not None
+        joined = re.sub(r"(?<=[A-Za-z])['’\-](?=[A-Za-z])(?!s\b)", "", question)
+        return re.search(rf"\b{re.escape(alias)}\b", joined, re.I) is not None
     return alias in question
 
 
@@ -283,7 +287,7 @@ def analyse(
         if hit:
             found_regions.append(region.name)
             place_words.extend(hit)
-    provinces = [p for p in PROVINCES if p in question]
+    provinces = [p for p in PROVINCES if p in question or _mentions(question, _PINYIN[p])]
     unknown: list[str] = []
     for p in provinces:  # "四川丘区县…": a description of the place, not another filter
         described = re.search(rf"{p}省?([\u4e00-\u9fff]{{1,3}}?(?:市|县|区|州))", question)
@@ -300,7 +304,12 @@ def analyse(
     is_english = sum(ch.isascii() and ch.isalpha() for ch in question) > len(question) / 3
     if is_english:
         known = vocabulary.known if vocabulary is not None else (lambda _: True)
-        groups = lexicon.english_terms(question, known) if lexicon is not None else ()
+        rarity = (lambda w: float(vocabulary.idf([w])[0])) if vocabulary is not None else None
+        groups = (
+            lexicon.english_terms(question, known, rarity or (lambda _: 0.0))
+            if lexicon is not None
+            else ()
+        )
         terms = tuple(dict.fromkeys(t for g in groups for t in g))
         nouns = tuple(True for _ in groups)
     else:
