@@ -337,12 +337,10 @@ def ask_cmd(
         else:
             out.print("[yellow]语料中未找到 (not found in the corpus)[/]")
             if ans.maybe:
-                m, where = (
-                    ans.maybe,
-                    f"[{ans.maybe.span.doc} {ans.maybe.span.start}:{ans.maybe.span.end}]",
-                )
-                out.print(f"可能相关 (maybe, confidence {ans.confidence:.2f}): {m.text} {where}",
-                          style="yellow", markup=False)  # fmt: skip
+                span = ans.maybe.span
+                line = f"可能相关 (maybe, confidence {ans.confidence:.2f}): {ans.maybe.text}"
+                out.print(f"{line} [{span.doc} {span.start}:{span.end}]", style="yellow",
+                          markup=False)  # fmt: skip
             out.print("nearest passages:", style="dim")
         _print_hits(result.hits[:3])
 
@@ -431,9 +429,7 @@ def fit_cmd(
     engine = engine_for(settings_for(index, corpus))
     report = fit(engine, qa, on_step=lambda step: err.print(step, style="dim"))
     for path in report.paths:
-        out.print(
-            f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}"
-        )
+        out.print(f"wrote {os.path.relpath(path)}", markup=False)
     out.print(json.dumps({"rerank": report.rerank.fitted_on, "verifier": report.verifier.fitted_on,
                           "thresholds": report.verifier.thresholds}, ensure_ascii=False, indent=1),
               markup=False)  # fmt: skip

@@ -4,7 +4,7 @@ Every plan is searched on its own (a `Filters` restricted to its id), so a plan 
 matching passages is not crowded out of a corpus-wide candidate list by a plan with many.
 
 Relevance: a passage is shown only when it holds every word of the topic (a word is met by any
-of its synonyms, `query.SYNONYMS`). A search score threshold does not work here: hybrid scores
+of its synonyms, `SYNONYMS`). A search score threshold does not work here: hybrid scores
 are normalised per search, so the same score means different things for different topics, and
 a plan that never mentions the topic still gets passages that share a character with it. The
 topic is cut into dictionary words; single characters jieba leaves loose are glued back to their
@@ -29,10 +29,29 @@ from ingest.errors import ConfigError
 
 from .engine import Engine
 from .lexicon import Lexicon
-from .query import PROVINCES, STOPWORDS, SYNONYMS, Region, Vocabulary, analyse
+from .query import PROVINCES, STOPWORDS, Region, Vocabulary, analyse
 from .search import Hit, search
 from .targets import TargetRow, Timeline, groups_named, table, timelines
 
+# Words plans use interchangeably in a topic; a topic's word is met by any of them (the
+# question path takes equivalents from CC-CEDICT and fitted word weights instead)
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "招": ("招聘", "招录", "招考", "招生"),
+    "建": ("建设", "新建", "建成", "创建"),
+    "招聘": ("招录", "招考", "补充"),
+    "招录": ("招聘", "招考"),
+    "新建": ("建设", "建成", "新增"),
+    "建成": ("建设", "完成", "新建"),
+    "建设": ("新建", "建成"),
+    "完工": ("竣工", "建成", "完成"),
+    "老师": ("教师",),
+    "教师": ("老师",),
+    "比例": ("比率",),
+    "控制": ("控制在", "下降到", "降至"),
+    "资助": ("帮扶", "补助"),
+    "消除": ("化解",),
+    "化解": ("消除",),
+}
 # passages searched per plan before the relevance check; the best few that pass are kept
 _CANDIDATES = 10
 _WORD = re.compile(r"[\w%.]+")

@@ -183,16 +183,6 @@ def platt(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(fitted.coef_[0, 0]), float(fitted.intercept_[0])
 
 
-def best_per_question(rows: Rows, probability: np.ndarray) -> dict[int, tuple[float, bool]]:
-    """For each question: the top candidate's probability and whether it answers."""
-    out: dict[int, tuple[float, bool]] = {}
-    for q in np.unique(rows.question):
-        at = np.flatnonzero(rows.question == q)
-        top = at[np.argmax(probability[at])]
-        out[int(q)] = (float(probability[top]), bool(rows.y[top]))
-    return out
-
-
 def choose_thresholds(
     items: Sequence[QAItem], best: dict[int, tuple[float, bool]]
 ) -> tuple[float, float, dict[str, float]]:

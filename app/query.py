@@ -45,24 +45,6 @@ _STOP_TEXT = """
 what how many much which who the a an of in to is was were did does do for and by
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
-# Words plans use interchangeably; a question's word is met by any of them.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "招": ("招聘", "招录", "招考", "招生"),
-    "建": ("建设", "新建", "建成", "创建"),
-    "招聘": ("招录", "招考", "补充"),
-    "招录": ("招聘", "招考"),
-    "新建": ("建设", "建成", "新增"),
-    "建成": ("建设", "完成", "新建"),
-    "建设": ("新建", "建成"),
-    "完工": ("竣工", "建成", "完成"),
-    "老师": ("教师",),
-    "教师": ("老师",),
-    "比例": ("比率",),
-    "控制": ("控制在", "下降到", "降至"),
-    "资助": ("帮扶", "补助"),
-    "消除": ("化解",),
-    "化解": ("消除",),
-}
 # "定为什么年" / "以什么为主题": the answer is a name that ends in that category word
 _CATEGORIES = "年|主题|重点|抓手|工程|行动|活动|机制|模式|理念|思路|品牌|制度"
 # "定为什么年", "以什么为主题", "年度主题是什么": the answer is a name of that category
