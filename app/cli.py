@@ -419,15 +419,19 @@ def fit_cmd(
     qa: Annotated[Path, typer.Option("--qa", help="QA split to fit on.")] = Path(
         "evals/qa_train.jsonl"
     ),
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Where the models go (default: the app's own).")
+    ] = None,
     index: IndexOpt = None,
     corpus: CorpusOpt = None,
 ) -> None:
     """Fit the word statistics, the reranker, the candidate model and the verifier on a QA
-    split (the index should hold its plans) and save them in app/fitted/."""
+    split (the index should hold its plans) and save them where the app reads them."""
     from .fit import fit
+    from .models import FITTED
 
     engine = engine_for(settings_for(index, corpus))
-    report = fit(engine, qa, on_step=lambda step: err.print(step, style="dim"))
+    report = fit(engine, qa, lambda step: err.print(step, style="dim"), out_dir or FITTED)
     for path in report.paths:
         out.print(f"wrote {os.path.relpath(path)}", markup=False)
     out.print(json.dumps({"rerank": report.rerank.fitted_on, "verifier": report.verifier.fitted_on,

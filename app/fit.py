@@ -42,7 +42,7 @@ from .features import (
     passage_features,
     verify_features,
 )
-from .models import ANSWER, RERANK, VERIFY, LinearModel, save_model, save_words
+from .models import ANSWER, FITTED, RERANK, VERIFY, LinearModel, save_model, save_words
 from .qa_overlap import answering_sentence
 from .query import Question, analyse
 from .search import retrieve, scope, search_question
@@ -262,8 +262,14 @@ def verifier_table(
     return np.vstack(xs), np.asarray(ys), np.asarray(qs)
 
 
-def fit(engine: Engine, qa: Path, on_step: Callable[[str], None] = lambda _: None) -> FitReport:
-    """Fit the four stages on a QA split over the engine's index and save them in `fitted/`."""
+def fit(
+    engine: Engine,
+    qa: Path,
+    on_step: Callable[[str], None] = lambda _: None,
+    folder: Path = FITTED,
+) -> FitReport:
+    """Fit the four stages on a QA split over the engine's index and save them in `folder`
+    (the app reads `fitted/`)."""
     roc_auc_score = _sklearn().metrics.roc_auc_score
 
     items = load_qa(qa)
@@ -317,8 +323,8 @@ def fit(engine: Engine, qa: Path, on_step: Callable[[str], None] = lambda _: Non
                    "auc_out_of_fold": auc(vy, confidence),
                    **{f"{k}_out_of_fold": round(v, 4) for k, v in accuracy.items()}},
     )  # fmt: skip
-    paths = (save_words(final.words), save_model(rerank, RERANK), save_model(answer, ANSWER),
-             save_model(verifier, VERIFY))  # fmt: skip
+    paths = (save_words(final.words, folder), save_model(rerank, RERANK, folder),
+             save_model(answer, ANSWER, folder), save_model(verifier, VERIFY, folder))  # fmt: skip
     return FitReport(final.words, rerank, answer, verifier, paths)
 
 
