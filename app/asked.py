@@ -41,6 +41,14 @@ _MEASURE = (
     ("支", ("支",)),
     ("册", ("册",)),
     ("本", ("册", "本")),
+    ("只", ("只",)),
+    ("吨", ("吨",)),
+    ("篇", ("篇",)),
+    ("首", ("首",)),
+    ("份", ("份",)),
+    ("部", ("部",)),
+    ("分", ("分",)),
+    ("米", ("米",)),
     ("节", ("节",)),
     ("晚", ("晚",)),
     ("天", ("天",)),
@@ -73,12 +81,19 @@ _COUNT = re.compile(
 _MONEY_WORDS = re.compile(r"钱|资金|经费|投入|投资|预算|拨款|花了|花费|补助标准|多少元|多少万元")
 _RATE_WORDS = re.compile(r"率|比例|比率|百分之|占比|百分比|覆盖面|几成|百分几")
 _AREA_WORDS = re.compile(r"面积|平方")
-_QUANTITY = re.compile(r"多少|几(?!乎)|百分之|比例|比率|几成|多大|多高|多长|多远|多久|多重")
+_DATE_WORDS = re.compile(r"几号|几日|哪天|哪一天|哪日|日期|什么日子")
+_QUANTITY = re.compile(
+    r"多少|几(?!乎)|哪天|哪一天|日期|百分之|比例|比率|几成|多大|多高|多长|多远|多久|多重"
+)
 _NAME = re.compile(
     r"叫什么|叫啥|什么名|名称|名字|称号|称作|什么(?:主题|口号|精神|思路|理念|模式|品牌|工程|活动|"
     r"行动|计划|文件|制度|机制|机构|荣誉|专业|项目|基调|方针|年|课堂|平台|试点|基地|课程|方案|"
     r"办法|规划|示范|要求|标准|目标|重点|抓手)|哪(?:个|份|项|家|所|一|位|种|类)|谁|什么部门|"
-    r"什么单位|什么学校|啥|是什么"
+    r"什么单位|什么学校|啥|是什么|文号|字号|文件号"
+)
+# "文号是多少" asks for a name, not a figure
+_DOCUMENT_NUMBER = re.compile(
+    r"文号|字号|文件号|\b(?:document|file|reference) (?:number|no)\b", re.I
 )
 _ASKING = re.compile(r"什么|啥|怎么|怎样|如何|为什么|哪|谁|是否|吗|呢|？|\?")
 _LIST = re.compile(r"哪几|哪些|有哪|分别是|包括哪|包括什么|都有什么|都是什么|哪两|哪三|哪四")
@@ -114,8 +129,10 @@ _EN_NOUN_UNITS = {
     "lesson": ("节",), "night": ("晚",), "day": ("天",), "month": ("个月", "月"),
     "institution": ("家", "个"), "companie": ("家",), "company": ("家",),
 }  # fmt: skip
+_EN_DATE = re.compile(r"\b(?:what|which) (?:date|day)\b|\bon what day\b", re.I)
 _EN_QUANTITY = re.compile(
-    r"\bhow (?:many|much|large|big|long)\b|\bwhat (?:percentage|share|rate|ratio)|\bnumber of\b|"
+    r"\b(?:what|which) (?:date|day)\b|\bhow (?:many|much|large|big|long)\b|"
+    r"\bwhat (?:percentage|share|rate|ratio)|\bnumber of\b|"
     r"\bwhat (?:was|is|were) (?:the |[\w' ]{0,30}?)(?:budget|funding|investment|cost|rate|ratio|"
     r"total|amount|percentage)\b",
     re.I,
@@ -143,6 +160,8 @@ def _figure_units(question: str) -> tuple[str, ...]:
         return _MONEY
     if _AREA_WORDS.search(question):
         return ("平方米",)
+    if _DATE_WORDS.search(question):
+        return ("日",)
     for m in _COUNT.finditer(question):
         measure, person = m.group(1), m.group(2)
         if person and measure in (None, "个", "位", "名"):
@@ -156,6 +175,8 @@ def _figure_units(question: str) -> tuple[str, ...]:
 
 def asked_kind(question: str) -> tuple[str, tuple[str, ...]]:
     """("figure" | "name" | "list" | "statement", the units of an answering figure)."""
+    if _DOCUMENT_NUMBER.search(question):
+        return "name", ()
     if re.search(r"[\u4e00-\u9fff]", question) and not _is_mostly_ascii(question):
         if _QUANTITY.search(question) and not _LIST.search(question):
             return "figure", _figure_units(question)
@@ -177,6 +198,8 @@ def asked_kind(question: str) -> tuple[str, tuple[str, ...]]:
 
 def _english_units(question: str) -> tuple[str, ...]:
     """Units of the figure an English quantity question asks for."""
+    if _EN_DATE.search(question):
+        return ("日",)
     for pattern, units in _EN_UNITS:
         if pattern.search(question):
             return units

@@ -8,7 +8,10 @@ of `decide.py`; this module only cuts them, with the context its features read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+
+import rjieba
 
 from ingest.statements import statements
 
@@ -18,6 +21,9 @@ from .spans import clause_around, clause_bounds, counted, figures, names, names_
 
 DEPTH = 5  # passages whose spans compete: the reranked top 5 hold the answer for 97% of train
 _LIST_ITEM_SLACK = 2  # chars a list's first item may exceed its longest other item by
+_VERB_TAGS = ("v", "vd")  # jieba's verb tags: 加快, 推进
+_MIN_ITEM = 2  # chars a list item keeps
+_NUMERALS = {ch: n for n, ch in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +93,10 @@ def _figure_clause(question: Question, text: str, sentence: tuple[int, int], sta
 def _list_span(text: str, start: int, end: int) -> tuple[int, int]:
     """A list without what leads into it or trails after it: when the other items all start
     (end) with one character, the first (last) item is cut back to its last (first) occurrence
-    ("重点抓好通城一中、通城二中、通城三中备考" → "通城一中、通城二中、通城三中"); otherwise the
-    first item is kept no longer than the others allow."""
+    ("重点抓好通城一中、通城二中、通城三中备考" → "通城一中、通城二中、通城三中"); otherwise
+    the first item loses the verbs that open it ("加快推进醴陵市第二中学新校区"), but no more
+    than it exceeds the other items by. A count of the items after the last one ends the
+    list ("学前教育、义务教育、普通高中、职业教育4个专项规划")."""
     items = text[start:end].split("、")
     heads = {i[0] for i in items[1:] if i}
     tails = {i[-1] for i in items[:-1] if i}
@@ -97,10 +105,36 @@ def _list_span(text: str, start: int, end: int) -> tuple[int, int]:
         start += first.rindex(head)
     else:
         longest = max(len(i) for i in items[1:])
-        start += max(0, len(first) - longest - _LIST_ITEM_SLACK)
+        beyond = max(0, len(first) - longest - _LIST_ITEM_SLACK)
+        verbs = _leading_verbs(first)
+        start += min(beyond, verbs) if verbs else beyond
+    count = next((f for f in figures(last) if _small_number(last[f.start : f.end]) == len(items)),
+                 None)  # fmt: skip
+    if count and count.start >= _MIN_ITEM:
+        end -= len(last) - count.start
+        last = last[: count.start]
     if len(tails) == 1 and (tail := tails.pop()) in last:
         end -= len(last) - last.index(tail) - 1
     return start, end
+
+
+def _leading_verbs(item: str) -> int:
+    """How many characters of verbs open a list's first item ("加快推进醴陵市…": 加快推进),
+    0 when it opens otherwise or nothing of two characters would be left."""
+    at = 0
+    for word, pos in rjieba.tag(item, False):
+        if pos not in _VERB_TAGS:
+            break
+        at += len(word)
+    return at if len(item) - at >= _MIN_ITEM else 0
+
+
+def _small_number(figure: str) -> int | None:
+    """The number a figure of a few starts with ("4个", "两个", "三所"), None past ten."""
+    head = re.match(r"\d+|[一两二三四五六七八九十]", figure)
+    if not head:
+        return None
+    return int(head.group()) if head.group().isdigit() else _NUMERALS[head.group()]
 
 
 def extract(question: Question, hits: tuple[Hit, ...], depth: int = DEPTH) -> list[Candidate]:

@@ -22,7 +22,7 @@ from .hits import Hit
 from .query import Question
 from .spans import clause_around, figures, names, names_category, unit_fits
 
-_NAME_KINDS = ("quoted", "title", "year", "lead")
+_NAME_KINDS = ("quoted", "title", "year", "lead", "docno")
 
 RERANK_FEATURES = (
     "dense",

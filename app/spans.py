@@ -2,8 +2,9 @@
 
 An answer is an exact span of a passage: a statement (a sentence, or a run of clauses of a long
 one), a figure with its unit and qualifier ("8100人以上", "不少于1700人"), or a name — a quoted
-name (“家园行动”), a document title (《…》), a designated year ("为教师队伍建设年") or a list
-("电子商务、制造、旅游服务"). Offsets are into the text given.
+name (“家园行动”), a document title (《…》) or number ("浏政办发〔2020〕11号"), a designated
+year ("为教师队伍建设年") or a list ("电子商务、制造、旅游服务"). A date is a figure in 日.
+Offsets are into the text given.
 """
 
 from __future__ import annotations
@@ -19,15 +20,20 @@ _NUMBER = r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
 UNITS = (
     "万平方米", "平方米", "万亿元", "亿元", "万元", "元", "人次", "万人", "公里", "课时", "学时",
     "小时", "人", "名", "位", "所", "个", "套", "间", "台", "件", "项", "次", "班", "座", "处",
-    "家", "支", "亩", "册", "节", "晚", "天", "周", "月", "条", "张", "种", "批", "期", "届",
-    "场", "门", "块", "辆", "倍", "年", "%",
+    "家", "支", "亩", "册", "本", "节", "晚", "天", "周", "月", "条", "张", "种", "批", "期", "届",
+    "场", "门", "块", "辆", "只", "吨", "篇", "首", "份", "部", "分", "米", "倍", "年", "%",
 )  # fmt: skip
+# units that follow a Chinese numeral in ordinary words too ("十分重要", "一部分", "一份力量"):
+# figures in them need digits
+_DIGITS_ONLY = ("分", "部", "份", "本", "首", "米")
 _FIGURE = re.compile(
-    rf"(?:不少于|不低于|不超过|超过|控制在|达到|达|约|近)?"
+    rf"(?:不少于|不低于|不超过|超过|控制在|达到|达|约|近|第)?"
     rf"(?:百分之{_NUMBER}|{_NUMBER}(?:[万亿])?(?:%?\s*[-—–~～至到]\s*{_NUMBER}[万亿]?)?"
     rf"(?:余|多)?(?:{'|'.join(UNITS)}))"
     rf"(?:及以上|以上|以内|以下|左右)?"
 )
+# a date: "2020年3月11日", "3月11日" (a figure whose unit is 日)
+_DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}[日号]")
 _OUTLINE_MARK = re.compile(
     r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])"
 )
@@ -36,6 +42,8 @@ _QUOTED = re.compile(r"“([^“”]{2,40})”|《([^《》]{2,60})》|\"([^\"]{
 _LEAD = re.compile(r"由([\u4e00-\u9fff、和]{2,30}?)(?:牵头|负责|主抓|组织实施|统筹)")
 # a designated year: "2016年为教师队伍建设年", "确定为“教育质量提升年”"
 _DESIGNATED = re.compile(r"(?:为|是|定为|确定为|作为)“?([\u4e00-\u9fff]{3,12}年)”?")
+# a document's number: "浏政办发〔2020〕11号", "崇委教育[2020]1号"
+_DOCNO = re.compile(r"[\u4e00-\u9fff]{2,10}[〔\[【(（]\d{4}[〕\]】)）]\s*\d{1,4}\s*号")
 _LIST = re.compile(r"[\u4e00-\u9fff“”《》0-9]{2,20}(?:、[\u4e00-\u9fff“”《》0-9]{2,20}){1,8}"
                    r"(?:(?:和|及|与)[\u4e00-\u9fff“”0-9]{2,20})?")  # fmt: skip
 
@@ -53,18 +61,22 @@ def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
     """The figures of text[start:end]; an item's own number ("12、") is not one."""
     end = len(text) if end is None else end
     skip = _OUTLINE_MARK.match(text, start)
-    out = []
+    dates = [Figure(m.start(), m.end(), "日") for m in _DATE.finditer(text, start, end)]
+    out = list(dates)
     for m in _FIGURE.finditer(text, start, end):
-        if skip and m.start() < skip.end():
+        if skip and m.start() < skip.end() or any(d.start <= m.start() < d.end for d in dates):
             continue
         core = re.sub(r"(?:及以上|以上|以内|以下|左右)$", "", m.group())
         unit = next((u for u in UNITS if core.endswith(u)), "")
+        digits = bool(re.search(r"\d", core))
         if unit == "年" and not re.search(r"(?:以上|以下|左右|以内)$", m.group()):
             continue  # "2016年", "三年": a year or a horizon, not a measured figure
-        if unit in ("期", "届") and not re.search(r"\d", core):
-            continue  # "二期工程", "十届": which phase or session, a name, not a count
+        if unit in ("期", "届") and not digits and not core.startswith("第"):
+            continue  # "二期工程", "十届": a name, not a count ("第十二届" says which one)
+        if unit in _DIGITS_ONLY and not digits:
+            continue
         out.append(Figure(m.start(), m.end(), unit))
-    return out
+    return sorted(out, key=lambda f: f.start)
 
 
 def counted(text: str, figure: Figure) -> int:
@@ -112,7 +124,7 @@ class Name:
 
     start: int
     end: int
-    kind: str  # "quoted", "title", "year", "list", "lead" (who leads a task)
+    kind: str  # "quoted", "title", "year", "list", "lead" (who leads a task), "docno"
 
 
 def names(text: str, start: int = 0, end: int | None = None) -> list[Name]:
@@ -130,6 +142,8 @@ def names(text: str, start: int = 0, end: int | None = None) -> list[Name]:
         out.append(Name(m.start(), m.end(), "list"))
     for m in _LEAD.finditer(text, start, end):
         out.append(Name(m.start(1), m.end(1), "lead"))
+    for m in _DOCNO.finditer(text, start, end):
+        out.append(Name(m.start(), m.end(), "docno"))
     return sorted(out, key=lambda n: (n.start, -n.end))
 
 

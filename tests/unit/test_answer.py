@@ -65,10 +65,36 @@ def test_what_a_figure_counts_after_it_belongs_to_the_figure():
         ("由哪个部门牵头？", "由县教育局牵头,县财政局配合,完成规划编制。", "lead", "县教育局"),
         ("有哪几所学校？", "重点抓好通城一中、通城二中、通城三中备考。", "list",
          "通城一中、通城二中、通城三中"),
+        ("要赶着建哪几所学校？", "加快推进醴陵市第二中学新校区、城南学校、西山学校建设。",
+         "list", "醴陵市第二中学新校区、城南学校、西山学校建设"),
+        ("还出哪几块专项规划？", "印发学前教育、义务教育、普通高中、职业教育4个专项规划。",
+         "list", "印发学前教育、义务教育、普通高中、职业教育"),  # 4 items: 4个 counts them
+        ("补充哪几科的老师？", "补充数学、英语、物理教师120人。",  # 120 counts no items
+         "list", "补充数学、英语、物理教师120人"),
+        ("文号是多少？", "出台《某县义务教育优质均衡实施方案》(某政办发〔2020〕11号)。",
+         "docno", "某政办发〔2020〕11号"),
     ],
 )  # fmt: skip
 def test_names_are_candidates_without_their_quotes_and_lead_in(question, text, kind, expected):
     assert expected in spans(question, text, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10月举办全县第十二届中小学生田径运动会。", "第十二届"),  # an ordinal in words
+        ("储备口罩60万只、消毒液25吨。", "60万只"),
+        ("体育科目分值由50分提高到60分。", "60分"),
+        ("印发通知的日期是2020年3月11日。", "2020年3月11日"),  # a date, not 3月
+    ],
+)
+def test_ordinals_dates_and_everyday_units_are_figures(text, expected):
+    assert any(f.endswith(expected) for f in spans("有多少？", text, "figure"))
+
+
+@pytest.mark.parametrize("text", ["这项工作十分重要。", "一部分学校已完成。", "二期工程开工。"])
+def test_words_that_merely_hold_a_numeral_are_not_figures(text):
+    assert spans("有多少？", text, "figure") == []
 
 
 def test_candidate_offsets_are_exact_spans_of_the_passage():

@@ -111,11 +111,17 @@ def test_words_of_asking_weigh_what_answers_showed_them_worth():
         ("攸县2017年准备出个什么文件？", "name", ()),
         ("是由哪个部门牵头？", "name", ()),
         ("怎样推进集团化办学？", "statement", ()),
+        ("运动会是第几届？", "figure", ("届",)),
+        ("那份要点是几月几号发的？", "figure", ("日",)),
+        ("发文字号是多少？", "name", ()),
+        ("中考体育满分多少分？", "figure", ("分",)),
         ("How many school buses did Chongyang plan to add?", "figure", ("台", "辆")),
         ("How many new teachers did Jiayu County plan to add in total?", "figure", ("人", "名")),
         ("What was the budget for the project?", "figure", ("元",)),
         ("Which schools pilot the reform?", "list", ()),
         ("What was the theme of the plan?", "name", ()),
+        ("What is the document number of the plan?", "name", ()),
+        ("On what date was the plan issued?", "figure", ("日",)),
     ],
 )
 def test_what_kind_of_span_answers_is_read_from_the_question_words(question, asks, units):
