@@ -205,9 +205,10 @@ def choose_thresholds(
     best_right = float(np.mean([ok for _, ok in answerable])) if answerable else 0.0
     by_type = {
         f"answer_accuracy_{kind}": float(np.mean([p >= found and ok for p, ok in of_kind]))
-        for kind in ("number", "fact", "year_scoped")
-        if (of_kind := [best.get(n, (0.0, False)) for n, i in judged if i.type == kind])
-    }
+        for kind in ("number", "fact", "year_scoped", "en")
+        if (of_kind := [best.get(n, (0.0, False)) for n, i in judged
+                        if i.answerable and kind in (i.type, i.language)])
+    }  # fmt: skip
     return found, min(maybe, found), {"answer_accuracy": ans, "unanswerable_accuracy": una,
                                       "best_right": best_right, **by_type}  # fmt: skip
 
