@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -43,16 +45,31 @@ from .settings import backend_named
 
 
 class _Group(TyperGroup):
-    """Turns every EduqaError into one line on stderr and exit code 1 (the one place that does)."""
+    """Turns every error a user can meet into one line on stderr and exit code 1 (the one
+    place that does): eduqa's own, and what the system or SQLite refused (a full disk, a
+    read-only or missing folder). `--debug` keeps the traceback."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except EduqaError as error:
+        except (EduqaError, OSError, sqlite3.Error, shutil.Error) as error:
             if os.environ.get("EDUQA_DEBUG") == "1":
                 raise
-            err.print(f"error: {error}", markup=False)
+            err.print(f"error: {_one_line(error)}", markup=False)
             raise typer.Exit(1) from None
+
+
+def _one_line(error: Exception) -> str:
+    """An error as "what: why"."""
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
+        source, _, why = error.args[0][0]  # the first file a copy of a folder failed on
+        return f"{source}: {why}"
+    if isinstance(error, OSError) and not isinstance(error, shutil.Error):
+        where = error.filename if error.filename is not None else "eduqa"
+        return f"{where}: {corpus_ops.system_reason(error)}"
+    if isinstance(error, sqlite3.Error):
+        return f"the index database: {error}"
+    return str(error)
 
 
 cli = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True, help=__doc__)

@@ -1,16 +1,18 @@
 """The user's corpus: build the index of a folder, add, remove and correct documents.
 
-A refused file is reported with its reason and never left in the corpus folder; the index is
-only switched once every accepted change is written, so nothing indexed before is lost.
+A refused file is reported with its reason and never left in the corpus folder. Every write
+follows the protocol of `app/writes.py` under the writer lock: files are staged, the index
+commits, then the corpus folder follows; a write a crash interrupted is finished or rolled
+back by the next one, so the folder and the index agree and nothing indexed is lost.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,19 +24,22 @@ from index.manifest import FORMAT
 from index.store import StoredDocument
 from ingest.chunking import ChunkSettings
 from ingest.errors import (
+    CopyError,
     DocumentNotFoundError,
     EduqaError,
     FileTooLargeError,
     IndexMissingError,
     NameTakenError,
+    NameTooLongError,
     UnsupportedFileError,
 )
 from ingest.loaders import SUPPORTED_EXTENSIONS
-from ingest.overrides import SIDECAR_SUFFIX, sidecar_path, write_overrides
+from ingest.overrides import SIDECAR_SUFFIX, write_overrides
 from ingest.pipeline import read_document
 from ingest.types import Document
 
 from .settings import Settings
+from .writes import Staging, recover, staging
 
 FileProgress = Callable[[str, int, int], None]  # (file name, files done, files in all)
 
@@ -124,6 +129,23 @@ def _writer(settings: Settings, embedder: Embedder, rebuild: bool = False) -> In
     )
 
 
+@contextmanager
+def _writing(
+    settings: Settings, embedder: Embedder, rebuild: bool = False
+) -> Iterator[IndexWriter]:
+    """The index writer (holding the lock), once every write a crash interrupted is finished
+    or rolled back (`app/writes.py`)."""
+    with _writer(settings, embedder, rebuild) as writer:
+        live = live_manifest(settings.index_dir)
+        held = {d.file_name: d.doc_id for d in live.documents} if live else {}
+
+        def read_id(path: Path, name: str) -> str:
+            return read_document(path, chunk_settings(settings), file_name=name).doc_id
+
+        recover(settings.corpus_dir, held.get, read_id)
+        yield writer
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     """An index moved from one backend to another."""
@@ -169,12 +191,12 @@ def build(
 ) -> CorpusReport:
     """Bring the index up to date with the corpus folder (only new or changed files are embedded;
     documents whose files are gone are removed)."""
-    files = corpus_files(settings.corpus_dir)
     refused: list[Refusal] = []
     live = live_manifest(settings.index_dir)
     # an index of an older on-disk format holds nothing a rebuild would not recreate
     rebuild = rebuild or (live is not None and live.format != FORMAT)
-    with _writer(settings, embedder, rebuild) as writer:
+    with _writing(settings, embedder, rebuild) as writer:
+        files = corpus_files(settings.corpus_dir)
         # documents whose files are gone leave first, so a renamed file is no duplicate
         names = {p.name for p in files}
         for name in writer.file_names():
@@ -184,6 +206,7 @@ def build(
             if on_file:
                 on_file(path.name, i, len(files))
             try:
+                _check_name(path.name, settings.corpus_dir)
                 writer.add(read_document(path, chunk_settings(settings)), source=path)
             except EduqaError as error:
                 refused.append(Refusal.of(error))
@@ -211,40 +234,53 @@ def add_files(
     corpus = settings.corpus_dir
     corpus.mkdir(parents=True, exist_ok=True)
     refused: list[Refusal] = []
-    staged: list[tuple[Path, Path]] = []
-    try:
-        with _writer(settings, embedder) as writer:
-            for i, path in enumerate(paths):
-                name = safe_name(names[i] if names else path.name)
-                if on_file:
-                    on_file(name, i, len(paths))
-                try:
-                    _check_upload(path, name, max_bytes)
-                    doc = read_document(path, chunk_settings(settings), file_name=name)
-                    taken = writer.document_id(name)
-                    if not replace and taken not in (None, doc.doc_id):
-                        raise NameTakenError(
-                            name,
-                            "another document with this name is already in the corpus; "
-                            "remove it first, rename the file, or choose to replace it",
-                        )
-                    writer.add(doc, source=path)
-                except EduqaError as error:
-                    # an upload is named by its name, not by the temp file it was written to
+    with _writing(settings, embedder) as writer, staging(corpus) as stage:
+        for i, path in enumerate(paths):
+            name = safe_name(names[i] if names else path.name)
+            if on_file:
+                on_file(name, i, len(paths))
+            inside = path.resolve() == (corpus / name).resolve()
+            copy = None
+            try:
+                _check_name(name, corpus)
+                _check_upload(path, name, max_bytes)
+                copy = None if inside else _staged(stage, path)
+                doc = read_document(path, chunk_settings(settings), file_name=name)
+                taken = writer.document_id(name)
+                if not replace and taken not in (None, doc.doc_id):
+                    raise NameTakenError(
+                        name,
+                        "another document with this name is already in the corpus; "
+                        "remove it first, rename the file, or choose to replace it",
+                    )
+                writer.add(doc, source=path)
+            except (EduqaError, OSError) as error:
+                if copy is not None:
+                    copy.unlink()
+                if isinstance(error, OSError):
+                    refused.append(Refusal(name if names else str(path), system_reason(error)))
+                else:  # an upload is named by its name, not by the temp file it was written to
                     refused.append(Refusal(name, error.reason) if names else Refusal.of(error))
-                    continue
-                target = corpus / name
-                if path.resolve() != target.resolve():
-                    temp = corpus / f".{name}.adding"
-                    shutil.copyfile(path, temp)
-                    staged.append((temp, target))
-            result = writer.commit()
-        for temp, target in staged:
-            os.replace(temp, target)
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
+                continue
+            if copy is not None:
+                stage.add(copy, name, doc.doc_id)
+        result = stage.commit(writer.commit)
     return CorpusReport(result, tuple(refused))
+
+
+def system_reason(error: OSError) -> str:
+    """What the system said of a file it could not read or write ("No such file or
+    directory", "Permission denied")."""
+    return error.strerror or str(error)
+
+
+def _staged(stage: Staging, path: Path) -> Path:
+    """The file's copy in the write's staging folder; a failed copy (a full disk) refuses it."""
+    try:
+        return stage.stage(path)
+    except OSError as error:
+        reason = f"cannot copy it into the corpus folder: {system_reason(error)}"
+        raise CopyError(path, reason) from None
 
 
 def add_uploads(
@@ -254,19 +290,20 @@ def add_uploads(
     replace: bool = False,
     on_file: FileProgress | None = None,
 ) -> CorpusReport:
-    """Index uploaded (name, bytes) pairs: each is written under its sanitised name to a temp
-    folder of its own (two uploads may share a name) and handed to `add_files`, which checks
-    size and type, reads the text and copies accepted files into the corpus. Nothing in an
-    upload is ever run."""
+    """Index uploaded (name, bytes) pairs: each is written to a temp folder of its own and
+    handed to `add_files` under its sanitised name, which checks name, size and type, reads
+    the text and copies accepted files into the corpus. Nothing in an upload is ever run."""
     with tempfile.TemporaryDirectory(prefix="eduqa-upload-") as temp:
         paths, names = [], []
         for i, (name, data) in enumerate(files):
             folder = Path(temp) / str(i)
             folder.mkdir()
-            path = folder / safe_name(name)
+            # a short name: one too long for the file system is refused by `add_files` with
+            # its reason rather than failing the write; the suffix tells the loader the type
+            path = folder / f"upload{Path(safe_name(name)).suffix.lower()}"
             path.write_bytes(data)
             paths.append(path)
-            names.append(path.name)
+            names.append(safe_name(name))
         return add_files(
             current,
             embedder,
@@ -275,6 +312,23 @@ def add_uploads(
             on_file=on_file,
             replace=replace,
             max_bytes=current.max_upload_mb * 2**20,
+        )
+
+
+def _check_name(name: str, corpus: Path) -> None:
+    """Refuse a name too long for the file system to hold its metadata sidecar beside it
+    ("NAME.meta.json"): a correction of its metadata could never be kept."""
+    try:
+        most = os.pathconf(corpus, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        most = 255
+    size = len((name + SIDECAR_SUFFIX).encode())
+    if size > most:
+        raise NameTooLongError(
+            name[:40] + "…",
+            f"file name is {len(name.encode())} bytes; names up to "
+            f"{most - len(SIDECAR_SUFFIX.encode())} bytes fit beside their metadata sidecar "
+            "— rename the file",
         )
 
 
@@ -297,20 +351,16 @@ def _check_upload(path: Path, name: str, max_bytes: int | None) -> None:
 def remove_documents(settings: Settings, embedder: Embedder, names: Sequence[str]) -> CorpusReport:
     """Remove documents (by file name or name without extension) from the index and the corpus."""
     refused: list[Refusal] = []
-    removed: list[str] = []
-    with _writer(settings, embedder) as writer:
+    with _writing(settings, embedder) as writer, staging(settings.corpus_dir) as stage:
         known = writer.file_names()
         for name in names:
             match = [n for n in known if name in (n, Path(n).stem)]
             if not match:
                 refused.append(Refusal(name, "no such document in the index; see `eduqa docs`"))
                 continue
+            stage.remove(match[0], writer.document_id(match[0]) or "")
             writer.remove(match[0])
-            removed.append(match[0])
-        result = writer.commit()
-    for name in removed:
-        (settings.corpus_dir / name).unlink(missing_ok=True)
-        sidecar_path(settings.corpus_dir / name).unlink(missing_ok=True)
+        result = stage.commit(writer.commit)
     return CorpusReport(result, tuple(refused))
 
 
@@ -322,9 +372,9 @@ def set_metadata(
     if not matches:
         raise DocumentNotFoundError(name, "no such document in the corpus folder; see `eduqa docs`")
     path = matches[0]
-    write_overrides(path, changes)
-    doc = read_document(path, chunk_settings(settings))
-    with _writer(settings, embedder) as writer:
+    with _writing(settings, embedder) as writer:
+        write_overrides(path, changes)
+        doc = read_document(path, chunk_settings(settings))
         writer.add(doc, source=path)
         writer.commit()
     return doc

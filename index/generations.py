@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+from .faults import crash_point
 from .manifest import Manifest
 
 CURRENT = "CURRENT"
@@ -51,13 +52,24 @@ def switch_to(root: Path, work: Path) -> Path:
     _fsync_tree(work)
     generation = root / next_generation_name(root)
     os.rename(work, generation)
+    crash_point("renamed")
     pointer_tmp = root / f"{CURRENT}.tmp"
     pointer_tmp.write_text(generation.name, encoding="utf-8")
-    _fsync_file(pointer_tmp)
+    fsync_path(pointer_tmp)
     os.replace(pointer_tmp, root / CURRENT)
-    _fsync_file(root)
+    fsync_path(root)
     _drop_old_generations(root, generation)
     return generation
+
+
+def drop_unfinished(root: Path) -> None:
+    """What a writer that crashed during the switch left: a generation renamed into place but
+    never made live (numbered past the live one), and the half-written pointer."""
+    (root / f"{CURRENT}.tmp").unlink(missing_ok=True)
+    live = live_generation(root)
+    for generation in root.glob("gen-*"):
+        if live is None or generation.name > live.name:
+            shutil.rmtree(generation, ignore_errors=True)
 
 
 def _drop_old_generations(root: Path, live: Path) -> None:
@@ -67,7 +79,7 @@ def _drop_old_generations(root: Path, live: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _fsync_file(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     """Flush a file, or a directory's entries, to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -79,7 +91,7 @@ def _fsync_file(path: Path) -> None:
 def _fsync_tree(root: Path) -> None:
     for path in sorted(root.rglob("*")):
         if path.is_file():
-            _fsync_file(path)
+            fsync_path(path)
     for path in sorted(p for p in root.rglob("*") if p.is_dir()):
-        _fsync_file(path)
-    _fsync_file(root)
+        fsync_path(path)
+    fsync_path(root)

@@ -45,7 +45,14 @@ from .backend import (
 )
 from .embedders import Embedder
 from .filters import Filters, document_passes
-from .generations import CURRENT, MANIFEST, live_generation, next_generation_name, switch_to
+from .generations import (
+    CURRENT,
+    MANIFEST,
+    drop_unfinished,
+    live_generation,
+    next_generation_name,
+    switch_to,
+)
 from .local import LEXICAL, LocalSearch, LocalWriter
 from .manifest import FORMAT, Manifest, ManifestDocument
 from .store import ChunkRow, Store, StoredDocument
@@ -376,6 +383,7 @@ class IndexWriter:
     def _start(self) -> None:
         for stale in self.root.glob(".tmp-*"):  # left by a writer that crashed
             shutil.rmtree(stale, ignore_errors=True)
+        drop_unfinished(self.root)
         live = live_generation(self.root)
         held = live is not None and (live / MANIFEST).exists()
         manifest = Manifest.read(live / MANIFEST) if held else None

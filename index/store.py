@@ -80,6 +80,27 @@ CREATE TABLE IF NOT EXISTS embeddings (
 """
 
 
+_CHUNK_COLUMNS = "c.vid, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.section, c.year, c.kind"
+
+
+def _chunk_row(row: Sequence, text: str) -> ChunkRow:
+    """A passage from a row of _CHUNK_COLUMNS and its text."""
+    return ChunkRow(
+        vid=row[0],
+        chunk=Chunk(
+            chunk_id=row[1],
+            doc_id=row[2],
+            ordinal=row[3],
+            start=row[4],
+            end=row[5],
+            text=text,
+            section=tuple(json.loads(row[6])),
+            year=row[7],
+            kind=row[8],
+        ),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class StoredDocument:
     """A document row: metadata and bookkeeping, without its text."""
@@ -293,38 +314,24 @@ class Store:
             return []
         marks = ",".join("?" * len(wanted))
         rows = self._db.execute(
-            "SELECT c.vid, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.section, c.year,"
-            f" substr(d.text, c.start + 1, c.end - c.start), c.kind FROM chunks c"
+            f"SELECT {_CHUNK_COLUMNS}, substr(d.text, c.start + 1, c.end - c.start) FROM chunks c"
             f" JOIN documents d ON d.doc_id = c.doc_id WHERE c.vid IN ({marks})",
             wanted,
         ).fetchall()
-        by_vid = {
-            r[0]: ChunkRow(
-                vid=r[0],
-                chunk=Chunk(
-                    chunk_id=r[1],
-                    doc_id=r[2],
-                    ordinal=r[3],
-                    start=r[4],
-                    end=r[5],
-                    text=r[8],
-                    section=tuple(json.loads(r[6])),
-                    year=r[7],
-                    kind=r[9],
-                ),
-            )
-            for r in rows
-        }
+        by_vid = {r[0]: _chunk_row(r, r[-1]) for r in rows}
         return [by_vid[v] for v in wanted if v in by_vid]
 
     def document_chunks(self, doc_id: str) -> list[ChunkRow]:
-        vids = [
-            r[0]
-            for r in self._db.execute(
-                "SELECT vid FROM chunks WHERE doc_id=? ORDER BY ordinal", (doc_id,)
-            )
-        ]
-        return self.chunks(vids)
+        """A document's passages in order. Its text is read once and cut here: `substr` in
+        SQL would read the whole document again for every passage (a remove of a document of
+        150k passages took minutes)."""
+        found = self._db.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if found is None:
+            return []
+        rows = self._db.execute(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks c WHERE c.doc_id=? ORDER BY c.ordinal", (doc_id,)
+        )
+        return [_chunk_row(r, found[0][r[4] : r[5]]) for r in rows]
 
     # targets ---------------------------------------------------------------------------------
     def add_targets(self, targets: Sequence[Target], embed_keys: Sequence[str]) -> None:

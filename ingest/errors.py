@@ -50,6 +50,14 @@ class FileTooLargeError(EduqaError):
     """An upload over the configured size limit."""
 
 
+class NameTooLongError(EduqaError):
+    """A file name too long to keep beside its metadata sidecar in the corpus folder."""
+
+
+class CopyError(EduqaError):
+    """A file could not be copied into the corpus folder (a full disk, no permission)."""
+
+
 class NameTakenError(EduqaError):
     """Another document already has this file name (and replacing it was not asked for)."""
 

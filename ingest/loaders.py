@@ -27,6 +27,7 @@ SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx")
 NO_TEXT = "no text in file"
 NOT_TEXT = "not text: binary data"
 UNKNOWN_ENCODING = "cannot detect the text encoding; save it as UTF-8"
+CUT_SHORT = "the file ends in the middle of a UTF-8 character: it was cut short; save it again"
 
 # gb18030 is a superset of gb2312 and gbk: decoding with it never loses a character they have,
 # and it also covers rare characters (e.g. "𠀀") and "€" that a GBK decode would reject.
@@ -104,8 +105,9 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     for encoding in encodings:
         try:
             return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as error:
+            if error.reason == "unexpected end of data" and _utf8_until(data, error.start):
+                raise DecodingError(path, CUT_SHORT) from None
     # UTF-16/32 without a BOM is too rare to trust a guess of it for NUL-free bytes.
     candidates = [
         name
@@ -122,6 +124,16 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         return data.decode(encoding), encoding
     except UnicodeDecodeError:
         raise DecodingError(path, UNKNOWN_ENCODING) from None
+
+
+def _utf8_until(data: bytes, end: int) -> bool:
+    """Whether `data` is UTF-8 up to `end` and only an unfinished character follows: a UTF-8
+    file cut short, not a file in another encoding."""
+    try:
+        data[:end].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return len(data) - end < 4
 
 
 def _looks_binary(text: str) -> bool:

@@ -340,6 +340,20 @@ def test_random_bytes_without_nul_named_txt_are_refused_as_undetectable(tmp_path
     assert_refused(caught.value, path, "cannot detect the text encoding; save it as UTF-8")
 
 
+@pytest.mark.parametrize("cut", [1, 2])  # bytes lost of the last three-byte character
+def test_a_utf8_file_cut_inside_a_character_is_refused_as_cut_short(tmp_path: Path, cut: int):
+    path = tmp_path / "cut.txt"
+    path.write_bytes(PLAN.rstrip().encode("utf-8")[:-cut])
+
+    with pytest.raises(DecodingError) as caught:
+        load_file(path)
+
+    assert_refused(
+        caught.value, path, "the file ends in the middle of a UTF-8 character: it was cut short; "
+        "save it again"
+    )  # fmt: skip
+
+
 def test_valid_utf8_of_control_characters_is_refused_as_binary(tmp_path: Path) -> None:
     path = make_text_file(tmp_path / "controls.txt", "".join(map(chr, range(1, 9))) * 64 + "教育")
 
