@@ -207,6 +207,7 @@ def build(
                 on_file(path.name, i, len(files))
             try:
                 _check_name(path.name, settings.corpus_dir)
+                _check_upload(path, path.name, settings.max_upload_mb * 2**20)
                 writer.add(read_document(path, chunk_settings(settings)), source=path)
             except EduqaError as error:
                 refused.append(Refusal.of(error))
@@ -221,14 +222,14 @@ def add_files(
     names: Sequence[str] | None = None,
     on_file: FileProgress | None = None,
     replace: bool = True,
-    max_bytes: int | None = None,
 ) -> CorpusReport:
     """Copy files into the corpus folder and index them; refused files are not copied.
 
     `names` gives the corpus names to use (an upload's sanitised names); by default a file keeps
     its own name. A file with the name of an indexed document replaces it, unless `replace` is
-    off (uploads): then a different file under a taken name is refused. `max_bytes` refuses
-    larger files before they are read. A refusal names the file by its corpus name when `names`
+    off (uploads): then a different file under a taken name is refused. Files larger than the
+    upload limit (`EDUQA_MAX_UPLOAD_MB`, the same for the CLI and the page) are refused before
+    they are read. A refusal names the file by its corpus name when `names`
     are given, else by its path.
     """
     corpus = settings.corpus_dir
@@ -243,7 +244,7 @@ def add_files(
             copy = None
             try:
                 _check_name(name, corpus)
-                _check_upload(path, name, max_bytes)
+                _check_upload(path, name, settings.max_upload_mb * 2**20)
                 copy = None if inside else _staged(stage, path)
                 doc = read_document(path, chunk_settings(settings), file_name=name)
                 taken = writer.document_id(name)
@@ -311,7 +312,6 @@ def add_uploads(
             names=names,
             on_file=on_file,
             replace=replace,
-            max_bytes=current.max_upload_mb * 2**20,
         )
 
 
@@ -332,7 +332,7 @@ def _check_name(name: str, corpus: Path) -> None:
         )
 
 
-def _check_upload(path: Path, name: str, max_bytes: int | None) -> None:
+def _check_upload(path: Path, name: str, max_bytes: int) -> None:
     """Refuse a file by the type of its corpus `name` or by its size, before reading it."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
@@ -342,7 +342,7 @@ def _check_upload(path: Path, name: str, max_bytes: int | None) -> None:
             f"eduqa reads {', '.join(SUPPORTED_EXTENSIONS)}",
         )
     size = path.stat().st_size
-    if max_bytes is not None and size > max_bytes:
+    if size > max_bytes:
         raise FileTooLargeError(
             path, f"file is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB"
         )

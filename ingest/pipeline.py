@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .chunking import ChunkSettings, chunk_text
 from .clean import clean_text
-from .errors import EmptyDocumentError
+from .errors import EmptyDocumentError, FileTooLargeError
 from .loaders import load_file
 from .metadata import extract_metadata
 from .overrides import apply_overrides, read_overrides
@@ -25,6 +25,30 @@ def content_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+MAX_CHARS = 2_000_000  # of cleaned text: the longest plan seen is about 60k characters
+# A plan is mostly words: at least 78% of the non-space characters of every plan of the
+# evaluation corpus and the test files are CJK characters or Latin letters
+MIN_LETTERS = 20
+MIN_LETTER_SHARE = 0.3
+
+
+def check_text(path: Path, text: str) -> None:
+    """Refuse a text too long to be one plan, or with too few words to be one (a file of
+    punctuation or figures would otherwise be indexed and match every search of them)."""
+    if len(text) > MAX_CHARS:
+        raise FileTooLargeError(
+            path, f"text is {len(text):,} characters; the limit is {MAX_CHARS:,}"
+        )
+    body = [c for c in text if not c.isspace()]
+    letters = sum(1 for c in body if "\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalpha())
+    if letters < MIN_LETTERS or letters < MIN_LETTER_SHARE * len(body):
+        raise EmptyDocumentError(
+            path,
+            f"too little text to be a plan: {letters} of its {len(body)} characters are "
+            "Chinese characters or letters",
+        )
+
+
 def read_document(
     path: Path, settings: ChunkSettings, file_name: str | None = None, use_sidecar: bool = True
 ) -> Document:
@@ -37,6 +61,7 @@ def read_document(
     text = clean_text(raw)
     if not text.strip():
         raise EmptyDocumentError(path, "no text left after cleaning")
+    check_text(path, text)
     name = file_name or path.name
     meta = extract_metadata(text, name)
     if use_sidecar:

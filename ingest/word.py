@@ -18,7 +18,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from .errors import CorruptFileError
+from .errors import CorruptFileError, FileTooLargeError
 from .loaders import normalize_newlines, short_reason
 from .types import RawText
 
@@ -28,6 +28,13 @@ _DOCX_PARSE_ERRORS = (OpcError, KeyError, ValueError, etree.XMLSyntaxError, zipf
 
 # Compound-file magic: legacy .doc and password-protected Office files are OLE containers.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# A zip bomb is refused before anything is inflated: python-docx reads every part into memory
+# and parses its XML (about ten times the XML's size). Word's own files compress XML about
+# 5-20 to 1 and images not at all.
+MAX_UNPACKED = 200 * 2**20
+MAX_RATIO = 100
+_RATIO_FROM = 2**20  # parts smaller than this may compress as they like
 
 _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*([1-6])", re.IGNORECASE)
 _TITLE_STYLES = frozenset({"title", "标题"})
@@ -43,12 +50,37 @@ def load_docx(path: Path, data: bytes) -> RawText:
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise CorruptFileError(path, "cannot read DOCX: not a DOCX (zip) file, or truncated")
+    _check_unpacked(path, data)
     try:
         document = docx.Document(io.BytesIO(data))
         lines = list(_docx_lines(document))
     except _DOCX_PARSE_ERRORS as error:
         raise CorruptFileError(path, f"cannot read DOCX: {short_reason(error)}") from error
     return RawText(normalize_newlines("\n".join(lines)), "docx")
+
+
+def _check_unpacked(path: Path, data: bytes) -> None:
+    """Refuse a DOCX whose parts would inflate past MAX_UNPACKED, or one part of which is
+    compressed more than MAX_RATIO to 1, from the sizes its zip directory declares."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile as error:
+        raise CorruptFileError(path, f"cannot read DOCX: {short_reason(error)}") from error
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > MAX_UNPACKED:
+        raise FileTooLargeError(
+            path,
+            f"DOCX unpacks to {unpacked / 2**20:.0f} MB; the limit is "
+            f"{MAX_UNPACKED / 2**20:.0f} MB (a zip bomb?)",
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > _RATIO_FROM and ratio > MAX_RATIO:
+            raise FileTooLargeError(
+                path,
+                f"DOCX part {part.filename} is compressed {ratio:.0f} to 1; the limit is "
+                f"{MAX_RATIO} to 1 (a zip bomb?)",
+            )
 
 
 def _docx_lines(document: docx.document.Document) -> Iterator[str]:

@@ -64,3 +64,16 @@ def test_system_errors_are_one_line_and_debug_keeps_the_traceback(
     assert one_line(runner.invoke(cli, ["build"])) == expected
     debug = runner.invoke(cli, ["--debug", "build"])
     assert debug.exception is error
+
+
+def test_the_upload_size_limit_holds_for_the_command_line_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EDUQA_MAX_UPLOAD_MB", "1")
+    big = tmp_path / "big.txt"
+    big.write_text("全年招聘教师200人。" * 200_000, encoding="utf-8")
+
+    line = one_line(runner.invoke(cli, ["add", str(big)]))
+
+    assert line == f"error: {big}: file is 5.1 MB; the limit is 1 MB"
+    assert list((tmp_path / "corpus").iterdir()) == []

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import re
+import tracemalloc
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
 import pytest
 
+from ingest import pipeline
+from ingest.chunking import ChunkSettings
 from ingest.errors import (
     CorruptFileError,
     DecodingError,
     EduqaError,
     EmptyDocumentError,
     EncryptedPdfError,
+    FileTooLargeError,
     ScannedPdfError,
     UnsupportedFileError,
 )
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_file
+from ingest.pipeline import read_document
 from tests.filemakers import (
     Heading,
     Table,
@@ -376,3 +383,68 @@ def test_unsupported_extension_is_refused_listing_supported_ones(tmp_path: Path,
         path,
         f"unsupported file type '{shown}'; eduqa reads .txt, .md, .pdf, .docx",
     )
+
+
+# --- limits -------------------------------------------------------------------------------
+
+
+def _with_part(path: Path, name: str, megabytes: int) -> Path:
+    """A real DOCX with one more part of `megabytes` MB of zeros (deflated to almost nothing)."""
+    with (
+        zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as package,
+        package.open(name, "w") as part,
+    ):
+        for _ in range(megabytes):
+            part.write(bytes(2**20))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("megabytes", "reason"),
+    [
+        (2, r"DOCX part word/bomb\.xml is compressed 10\d\d to 1; the limit is 100 to 1 \(a zip"),
+        (201, r"DOCX unpacks to 20[12] MB; the limit is 200 MB \(a zip bomb\?\)"),
+    ],
+    ids=["ratio", "size"],
+)
+def test_a_docx_zip_bomb_is_refused_before_it_is_inflated(
+    tmp_path: Path, megabytes: int, reason: str
+) -> None:
+    path = _with_part(make_docx(tmp_path / "bomb.docx", ["全年招聘教师200人。"]), "word/bomb.xml",
+                      megabytes)  # fmt: skip
+    tracemalloc.start()
+    try:
+        with pytest.raises(FileTooLargeError) as caught:
+            load_file(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert path.name in str(caught.value) and re.search(reason, str(caught.value))
+    assert peak < 20 * 2**20  # the file's bytes, never its inflated parts
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["。，、；：“”" * 40, "1、2、3、4、5、6、7、8、9、10。\n" * 20, "第一章"],
+    ids=["marks", "figures", "short"],
+)
+def test_a_text_with_too_few_words_to_be_a_plan_is_refused(tmp_path: Path, text: str) -> None:
+    path = make_text_file(tmp_path / "marks.txt", text)
+
+    with pytest.raises(EmptyDocumentError) as caught:
+        read_document(path, ChunkSettings())
+
+    assert_refused(caught.value, path, "too little text to be a plan")
+
+
+def test_a_text_longer_than_any_plan_is_refused_with_its_length(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "MAX_CHARS", 30)
+    path = make_text_file(tmp_path / "long.txt", PLAN)
+
+    with pytest.raises(FileTooLargeError) as caught:
+        read_document(path, ChunkSettings())
+
+    assert_refused(caught.value, path, f"text is {len(PLAN.strip())} characters; the limit is 30")
