@@ -94,6 +94,7 @@ eval: build eval-index $(VENV)/.installed-milvus
 bench: install-dev
 	$(PIP) -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks.ask_latency
+	$(BIN)/python -m benchmarks.remove
 	$(BIN)/python -m benchmarks.e5_runtime --rounds 1
 	$(BIN)/python -m benchmarks.side_by_side
 	$(BIN)/python -m benchmarks.profile
