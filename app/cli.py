@@ -1,16 +1,15 @@
 """`eduqa`: the command line. Parses options, calls one `app` function, renders the result.
 
 Every subcommand takes `--index DIR` and `--corpus DIR` after its name (defaults: EDUQA_INDEX,
-EDUQA_CORPUS, then `.eduqa/index` and `corpus/`). An `EduqaError` becomes one line on stderr and
-exit code 1; `--debug` (or EDUQA_DEBUG=1) shows the traceback instead.
+EDUQA_CORPUS, then `.eduqa/index` and `corpus/`). An error a user can meet (eduqa's own, or what
+the system or SQLite refused) becomes one line on stderr and exit code 1; `--debug` (or
+EDUQA_DEBUG=1) shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from ingest.errors import ConfigError, EduqaError
+from ingest.errors import USER_ERRORS, ConfigError, one_line
 
 from . import cli_compare
 from . import corpus as corpus_ops
@@ -52,24 +51,11 @@ class _Group(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (EduqaError, OSError, sqlite3.Error, shutil.Error) as error:
+        except USER_ERRORS as error:
             if os.environ.get("EDUQA_DEBUG") == "1":
                 raise
-            err.print(f"error: {_one_line(error)}", markup=False)
+            err.print(f"error: {one_line(error)}", markup=False)
             raise typer.Exit(1) from None
-
-
-def _one_line(error: Exception) -> str:
-    """An error as "what: why"."""
-    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
-        source, _, why = error.args[0][0]  # the first file a copy of a folder failed on
-        return f"{source}: {why}"
-    if isinstance(error, OSError) and not isinstance(error, shutil.Error):
-        where = error.filename if error.filename is not None else "eduqa"
-        return f"{where}: {corpus_ops.system_reason(error)}"
-    if isinstance(error, sqlite3.Error):
-        return f"the index database: {error}"
-    return str(error)
 
 
 cli = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True, help=__doc__)

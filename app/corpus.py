@@ -32,6 +32,7 @@ from ingest.errors import (
     NameTakenError,
     NameTooLongError,
     UnsupportedFileError,
+    system_reason,
 )
 from ingest.loaders import SUPPORTED_EXTENSIONS
 from ingest.overrides import SIDECAR_SUFFIX, write_overrides
@@ -267,12 +268,6 @@ def add_files(
                 stage.add(copy, name, doc.doc_id)
         result = stage.commit(writer.commit)
     return CorpusReport(result, tuple(refused))
-
-
-def system_reason(error: OSError) -> str:
-    """What the system said of a file it could not read or write ("No such file or
-    directory", "Permission denied")."""
-    return error.strerror or str(error)
 
 
 def _staged(stage: Staging, path: Path) -> Path:

@@ -66,9 +66,9 @@ class Staging:
     committed: bool = False
 
     def stage(self, source: Path) -> Path:
-        """A flushed copy of `source` in the staging folder (named by its number and suffix,
-        so a long document name cannot make the copy fail)."""
-        copy = self.folder / f"{len(list(self.folder.iterdir()))}{source.suffix.lower()}"
+        """A flushed copy of `source` in the staging folder, under a short name of its own
+        with the source's suffix (a long document name cannot make the copy fail)."""
+        copy = self.folder / f"{secrets.token_hex(4)}{source.suffix.lower()}"
         try:
             shutil.copyfile(source, copy)
             fsync_path(copy)

@@ -6,6 +6,8 @@ can print it as a single line and the UI can show it as is.
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 
 
@@ -84,3 +86,27 @@ class ConfigError(EduqaError):
 
 class MilvusUnavailableError(EduqaError):
     """The Milvus the settings name cannot be reached or opened."""
+
+
+# what a user can meet: eduqa's own refusals, and what the system or SQLite refused (a full
+# disk, a read-only or missing folder, a locked database); shutil.Error is an OSError
+USER_ERRORS = (EduqaError, OSError, sqlite3.Error)
+
+
+def system_reason(error: OSError) -> str:
+    """What the system said of a file it could not read or write ("No such file or
+    directory", "Permission denied")."""
+    return error.strerror or str(error)
+
+
+def one_line(error: BaseException) -> str:
+    """An error as one line, "what: why", for the command line and the page."""
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
+        source, _, why = error.args[0][0]  # the first file a copy of a folder failed on
+        return f"{source}: {why}"
+    if isinstance(error, OSError):
+        where = error.filename if error.filename is not None else "eduqa"
+        return f"{where}: {system_reason(error)}"
+    if isinstance(error, sqlite3.Error):
+        return f"the index database: {error}"
+    return str(error)

@@ -23,7 +23,7 @@ from app.corpus import (
 )
 from app.engine import Engine
 from app.settings import Settings
-from ingest.errors import EduqaError
+from ingest.errors import USER_ERRORS, one_line
 
 from .common import engine, forget_engine, marked, settings, t
 
@@ -139,8 +139,8 @@ def _no_index(current: Settings) -> None:
         on_file, done = _progress(t("docs_building"))
         try:
             report = build(current, load_model(current), on_file=on_file)
-        except EduqaError as error:
-            st.error(str(error))
+        except USER_ERRORS as error:
+            st.error(one_line(error))
             return
         done()
         _say("success", t("docs_built"))
@@ -176,8 +176,8 @@ def _upload_form(current: Settings, eng: Engine | None) -> None:
     try:
         embedder = eng.embedder if eng else _model(current.model)
         report = add_uploads(current, embedder, files, replace, on_file)
-    except EduqaError as error:
-        st.error(str(error))
+    except USER_ERRORS as error:
+        st.error(one_line(error))
         return
     done()
     _report(report)
@@ -266,8 +266,8 @@ def _edit(current: Settings, eng: Engine, doc: StoredDocument) -> None:
         return
     try:
         updated = set_metadata(current, eng.embedder, doc.file_name, changes)
-    except EduqaError as error:
-        st.error(str(error))
+    except USER_ERRORS as error:
+        st.error(one_line(error))
         return
     shown = " · ".join(
         str(v) for v in (updated.meta.title, updated.meta.year, updated.meta.region) if v
@@ -298,8 +298,8 @@ def _remove(current: Settings, eng: Engine, name: str) -> None:
     _cancel_removal()
     try:
         report = remove_documents(current, eng.embedder, [name])
-    except EduqaError as error:
-        st.error(str(error))
+    except USER_ERRORS as error:
+        st.error(one_line(error))
         return
     _report(report)
     eng.refresh()

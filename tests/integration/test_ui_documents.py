@@ -114,6 +114,19 @@ def test_removing_asks_for_confirmation_then_removes(page, copied):
     assert not (copied.corpus_dir / name).exists()
 
 
+def test_a_system_error_while_removing_is_one_line_on_the_page(page, monkeypatch):
+    def fail(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/srv/index/gen-000007")
+
+    monkeypatch.setattr("ui.documents.remove_documents", fail)
+    button(page, "删除这篇文档…").click().run()
+    button(page, "确认删除").click().run()
+
+    assert not page.exception
+    assert [e.value for e in page.error] == ["/srv/index/gen-000007: Permission denied"]
+    assert len(table(page)) == 5
+
+
 def test_cancelled_removal_keeps_the_document(page):
     button(page, "删除这篇文档…").click().run()
     button(page, "取消").click().run()

@@ -77,3 +77,30 @@ def test_the_upload_size_limit_holds_for_the_command_line_too(
 
     assert line == f"error: {big}: file is 5.1 MB; the limit is 1 MB"
     assert list((tmp_path / "corpus").iterdir()) == []
+
+
+def test_a_corpus_folder_turned_read_only_after_the_commit_fails_in_one_line_and_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import writes
+    from tests.sample_plans import CHONGYANG
+
+    corpus = tmp_path / "corpus"  # where EDUQA_CORPUS points
+    plan = tmp_path / "chongyang.txt"
+    plan.write_text(CHONGYANG, encoding="utf-8")
+    real_replace = os.replace
+
+    def read_only(source, target):
+        if Path(target).parent == corpus:
+            raise PermissionError(errno.EACCES, "Permission denied", str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(writes.os, "replace", read_only)
+    line = one_line(runner.invoke(cli, ["add", str(plan)]))
+    monkeypatch.setattr(writes.os, "replace", real_replace)  # the folder is writable again
+
+    assert line == f"error: {corpus / 'chongyang.txt'}: Permission denied"
+    assert "chongyang.txt" in runner.invoke(cli, ["docs"]).stdout  # the index committed it
+    assert runner.invoke(cli, ["build"]).exit_code == 0  # the next writer applies the journal
+    assert (corpus / "chongyang.txt").read_text(encoding="utf-8") == CHONGYANG
+    assert sorted(p.name for p in corpus.iterdir()) == ["chongyang.txt"]
