@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from index.filters import Filters
 
 from .candidates import Candidate
+from .comparison import Compared, compare, slots, summary
 from .decide import Decision, decide
 from .engine import Engine
 from .features import coverage
@@ -55,7 +56,8 @@ def _citation(span: Span, hit: Hit) -> dict:
     }
 
 
-def _line(candidate: Candidate) -> AnswerLine:
+def line_of(candidate: Candidate) -> AnswerLine:
+    """A candidate as a cited line: its text and exact span in the document."""
     hit = candidate.hit
     span = Span(hit.doc, hit.start + candidate.start, hit.start + candidate.end, candidate.text)
     return AnswerLine(candidate.text, span, hit)
@@ -76,6 +78,7 @@ class Answer:
     maybe: AnswerLine | None = None  # the best candidate, shown as possibly relevant
     lines: tuple[AnswerLine, ...] = ()  # one per plan for a question across plans
     figure: TargetRow | None = None  # the targets-table row of a figure answer
+    compared: tuple[Compared, ...] = ()  # a comparison's years and places, each with its line
 
     def to_dict(self) -> dict:
         found = self.found and self.span is not None and self.hit is not None
@@ -97,7 +100,7 @@ def answer_markdown(ans: Answer, passages: int = 3) -> str:
     """An answer with its citations as Markdown, to copy or save."""
     lines = [f"**问题**：{ans.question}", ""]
     if ans.found and ans.lines:
-        lines += ["**答案**：", ""]
+        lines += [f"**答案**：{ans.text if ans.compared else ''}", ""]
         for ln in ans.lines:
             h = ln.hit
             lines += [f"- {ln.text}（{h.title}，{h.region or '—'}，{h.year or '—'}）"
@@ -144,7 +147,7 @@ def _across(result: SearchResult, decision: Decision) -> tuple[AnswerLine, ...]:
         said = candidate.statement + " ".join(candidate.hit.section)
         if candidate.hit.doc not in best and coverage(question, said, nouns=True) == 1.0:
             best[candidate.hit.doc] = candidate
-    return tuple(_line(c) for c in sorted(best.values(), key=lambda c: c.rank))
+    return tuple(line_of(c) for c in sorted(best.values(), key=lambda c: c.rank))
 
 
 def compose(result: SearchResult, decision: Decision) -> Answer:
@@ -161,16 +164,35 @@ def compose(result: SearchResult, decision: Decision) -> Answer:
         text = "\n".join(f"{ln.hit.region or ln.hit.title}：{ln.text}" for ln in lines)
         first = lines[0]
         return replace(base, found=True, text=text, span=first.span, hit=first.hit, lines=lines)
-    line = _line(best)
+    line = line_of(best)
     base = replace(base, candidate=line)
     if decision.found:
         return replace(base, found=True, text=line.text, span=line.span, hit=line.hit)
     return replace(base, maybe=line) if decision.maybe else base
 
 
+def compared(result: SearchResult, slots_compared: list[Compared]) -> Answer:
+    """A comparison's answer: one line per year or place that has one, the summary as the
+    answer's text (which says what is missing); found when any slot has a line."""
+    shown = [c for c in slots_compared if c.line is not None]
+    confidence = min((c.confidence for c in shown), default=0.0)
+    base = Answer(result.text, False, None, None, None, result, confidence,
+                  compared=tuple(slots_compared))  # fmt: skip
+    if not shown:
+        return base
+    lines = tuple(c.line for c in shown)
+    first = lines[0]
+    return replace(base, found=True, text=summary(slots_compared), span=first.span,
+                   hit=first.hit, lines=lines)  # fmt: skip
+
+
 def answer_with(engine: Engine, result: SearchResult) -> Answer:
     """Decide and compose, plus the targets-table row of the figure an answer states (the one
-    whose indicator the question names best, when it states several)."""
+    whose indicator the question names best, when it states several). A question comparing
+    years or places is answered one slot at a time (`app/comparison.py`)."""
+    pairs = slots(engine, result.question)
+    if pairs:
+        return compared(result, compare(engine, result.question, pairs))
     ans = compose(result, decide(result))
     if not (ans.found and ans.span and not ans.lines):
         return ans

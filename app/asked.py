@@ -74,7 +74,7 @@ _MEASURE = (
     ("个", ("个",)),
 )
 _COUNT = re.compile(
-    r"(?:多少|几)(?:万|千|百)?(" + "|".join(re.escape(m) for m, _ in _MEASURE) + r")?"
+    r"(?:多少|(?<![这近哪])几)(?:万|千|百)?(" + "|".join(re.escape(m) for m, _ in _MEASURE) + r")?"
     rf"([\u4e00-\u9fff]{{0,3}}?{_PERSON_NOUN}(?![\u4e00-\u9fff])|"
     rf"[\u4e00-\u9fff]{{0,3}}?{_PERSON_NOUN}(?=[呢吗啊了要能会将可的在]))?"
 )  # the person noun ends the phrase: "多少个学生社会实践基地" counts 基地, not 学生
@@ -83,7 +83,7 @@ _RATE_WORDS = re.compile(r"率|比例|比率|百分之|占比|百分比|覆盖�
 _AREA_WORDS = re.compile(r"面积|平方")
 _DATE_WORDS = re.compile(r"几号|几日|哪天|哪一天|哪日|日期|什么日子")
 _QUANTITY = re.compile(
-    r"多少|几(?!乎)|哪天|哪一天|日期|百分之|比例|比率|几成|多大|多高|多长|多远|多久|多重"
+    r"多少|(?<![这近])几(?!乎)|哪天|哪一天|日期|百分之|比例|比率|几成|多大|多高|多长|多远|多久|多重"
 )
 _NAME = re.compile(
     r"叫什么|叫啥|什么名|名称|名字|称号|称作|什么(?:主题|口号|精神|思路|理念|模式|品牌|工程|活动|"

@@ -26,6 +26,8 @@ _CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "
                    "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
 _YEAR4 = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _YEAR2 = re.compile(r"(?<![\d.])(\d\d)年")
+# a list of years sharing one 年: "18、19年", "2018和2019年", "17、18、20年"
+_YEAR_LIST = re.compile(r"(?<![\d.])((?:(?:19|20)?\d\d[、,，和与及]\s*)+)(?:19|20)?\d\d年")
 _YEAR_CN = re.compile(r"([〇零一二三四五六七八九]{4})年")
 PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏",
              "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南",
@@ -164,7 +166,8 @@ def _wants(question: str) -> str | None:
 
 def _years(question: str) -> list[int]:
     years = [int(y) for y in _YEAR4.findall(question)]
-    for yy in _YEAR2.findall(question):
+    listed = [y for m in _YEAR_LIST.finditer(question) for y in re.findall(r"\d+", m.group(1))]
+    for yy in _YEAR2.findall(question) + [y for y in listed if len(y) == 2]:
         if not any(str(y).endswith(yy) for y in years):
             years.append(2000 + int(yy))
     for cn in _YEAR_CN.findall(question):

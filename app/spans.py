@@ -35,7 +35,7 @@ _FIGURE = re.compile(
 # a date: "2020年3月11日", "3月11日" (a figure whose unit is 日)
 _DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}[日号]")
 _OUTLINE_MARK = re.compile(
-    r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])"
+    r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．](?!\d))"
 )
 _QUOTED = re.compile(r"“([^“”]{2,40})”|《([^《》]{2,60})》|\"([^\"]{2,40})\"")
 # who leads a task: "由县教育局牵头", "由市教育体育局人事科负责"
@@ -75,6 +75,8 @@ def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
             continue  # "二期工程", "十届": a name, not a count ("第十二届" says which one)
         if unit in _DIGITS_ONLY and not digits:
             continue
+        if core == f"一{unit}" and unit not in ("倍",):
+            continue  # "一名", "一个": an article ("一课一名师", "一个中心"), not a count
         out.append(Figure(m.start(), m.end(), unit))
     return sorted(out, key=lambda f: f.start)
 

@@ -15,6 +15,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from app.answer import Answer, answer_figures, answer_markdown, answer_with
+from app.comparison import value
 from app.corpus import Facets, facets
 from app.engine import Engine
 from app.generate import chat_model, generate
@@ -241,7 +242,10 @@ def _generated(eng: Engine, result: SearchResult, model: Any) -> Answer:
 
 
 def _answer(ans: Answer) -> None:
-    if ans.found and ans.hit and ans.span:
+    if ans.found and ans.compared:
+        st.success(_with_figures(ans))
+        _comparison(ans)
+    elif ans.found and ans.hit and ans.span:
         st.success(_with_figures(ans))
         st.caption(t("ask_source") + source_line(ans.hit))
     else:
@@ -253,6 +257,36 @@ def _answer(ans: Answer) -> None:
     asked = ans.result.question
     if not ans.result.in_scope and (asked.years or asked.regions or asked.unknown_places):
         st.caption(t("ask_out_of_scope"))
+
+
+def _comparison(ans: Answer) -> None:
+    """A comparison's lines: a table of each year's (place's) figure, a chart when three or
+    more years of one unit are compared, and each line's passage with its figure marked."""
+    st.subheader(t("ask_lines"))
+    rows = [
+        {
+            t("ask_line_slot"): c.slot.label,
+            t("ask_line_figure"): c.figure or "—",
+            t("ask_line_text"): c.line.text if c.line else "—",
+            t("ask_line_source"): html.unescape(source_line(c.line.hit)) if c.line else "—",
+        }
+        for c in ans.compared
+    ]
+    st.dataframe(rows, hide_index=True)
+    values = {c.slot.label: value(c.figure) for c in ans.compared if c.figure}
+    units = {v[1] for v in values.values() if v}
+    if len(values) >= 3 and len(units) == 1 and all(values.values()):
+        unit = units.pop()
+        st.bar_chart({unit: {label: v[0] for label, v in values.items()}}, y_label=unit)
+    for c in ans.compared:
+        if c.line is None:
+            continue
+        hit, span = c.line.hit, c.line.span
+        at = span.start + (c.line.text.rfind(c.figure) if c.figure else 0)
+        end = at + len(c.figure) if c.figure else span.end
+        with st.container(border=True):
+            st.markdown(f"**{c.slot.label}** · {source_line(hit)}")
+            st.markdown(marked(hit.text, at - hit.start, end - hit.start), unsafe_allow_html=True)
 
 
 def _passages(eng: Engine, ans: Answer) -> None:

@@ -104,6 +104,19 @@ def test_a_question_in_everyday_words_is_answered_with_its_figure_marked(page: P
     expect(page.locator("mark").filter(has_text="2600人").first).to_be_visible()
 
 
+def test_a_comparison_shows_the_summary_the_lines_and_each_years_figure_marked(
+    page: Page, app_url: str
+):
+    open_page(page, app_url)
+    ask(page, "怀化市2019年和2020年新增学位各多少？")
+
+    summary = page.get_by_test_id("stAlertContentSuccess")
+    expect(summary).to_contain_text("怀化市2019年 4.07万个 → 怀化市2020年 2.86万个以上")
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    for figure in ("4.07万个", "2.86万个以上"):  # each in its own cited passage
+        expect(page.locator("mark").filter(has_text=figure).first).to_be_visible()
+
+
 def test_uploaded_pdf_is_listed_and_its_figures_are_answered(page: Page, app_url: str, tmp_path):
     pdf = make_pdf(tmp_path / "醴陵市2019年教育工作要点.pdf", [LILING_PLAN])
 
