@@ -78,7 +78,7 @@ _COUNT = re.compile(
     rf"([\u4e00-\u9fff]{{0,3}}?{_PERSON_NOUN}(?![\u4e00-\u9fff])|"
     rf"[\u4e00-\u9fff]{{0,3}}?{_PERSON_NOUN}(?=[呢吗啊了要能会将可的在]))?"
 )  # the person noun ends the phrase: "多少个学生社会实践基地" counts 基地, not 学生
-_MONEY_WORDS = re.compile(r"钱|资金|经费|投入|投资|预算|拨款|花了|花费|补助标准|多少元|多少万元")
+_MONEY_WORDS = re.compile(r"钱|资金|经费|投入|投资|预算|拨款|花了|花费|补助标准|多少元|多少万元|款")
 _RATE_WORDS = re.compile(r"率|比例|比率|百分之|占比|百分比|覆盖面|几成|百分几")
 _AREA_WORDS = re.compile(r"面积|平方")
 _DATE_WORDS = re.compile(r"几号|几日|哪天|哪一天|哪日|日期|什么日子")

@@ -63,8 +63,9 @@ def slots(engine: Engine, question: Question) -> tuple[Slot, ...]:
 
 
 def _named_at(text: str, region: str) -> int:
-    """Where a question first names a place (by any of its names), for ordering."""
-    at = [text.find(a) for a in region_aliases(region) if a in text]
+    """Where a question first names a place (by any of its names, pinyin in any case)."""
+    lower = text.lower()
+    at = [lower.find(a.lower()) for a in region_aliases(region) if a.lower() in lower]
     return min(at, default=len(text))
 
 
@@ -90,13 +91,16 @@ class Compared:
 
 
 def compare(engine: Engine, question: Question, pairs: tuple[Slot, ...]) -> list[Compared]:
-    """Ask each slot on its own and keep its best span when the fitted decision shows it as
-    the answer or as possibly relevant."""
+    """Ask each slot on its own; a slot whose fitted decision shows its best span (as the
+    answer or as possibly relevant) gets a line. The slots measure one indicator, so their
+    figures share one measure: the one the slots' candidates support most, summed over slots
+    (each slot's most probable figure in that measure), and each slot's line is its most
+    probable figure in it ("2860万元" rather than the "2.2万人次" ranked above it)."""
     from .answer import line_of  # answer.py dispatches here: imported late
 
     if question.asks == "statement":  # "有什么变化", "how did it change": its figures do
         question = replace(question, asks="figure")
-    out = []
+    decided = []
     for slot in pairs:
         asked = replace(
             question,
@@ -104,20 +108,53 @@ def compare(engine: Engine, question: Question, pairs: tuple[Slot, ...]) -> list
             regions=(slot.region,) if slot.region else question.regions,
         )
         result = search_question(engine, asked)
-        if not result.in_scope:
+        decided.append((slot, decide(result) if result.in_scope else None))
+    # the fitted decision says whether the comparison is found: when one slot's best span is
+    # shown (as the answer or as possibly relevant), every slot with a candidate gets its line,
+    # each with its own confidence; the slots back each other up through the shared measure
+    ruled = [d for _, d in decided if d is not None and d.best]
+    shown = ruled if any(d.found or d.maybe for d in ruled) else []
+    measure = _shared_measure([d.ranked for d in shown])
+    out: list[Compared] = []
+    for slot, decision in decided:
+        if decision is None:
             out.append(Compared(slot, None, 0.0, None, held=False))
             continue
-        decision = decide(result)
-        if decision.best is None or not (decision.found or decision.maybe):
+        if decision not in shown:
             out.append(Compared(slot, None, decision.confidence, None))
             continue
-        line = line_of(decision.best)
+        top = decision.ranked[0][0]  # the best span itself, before its neighbours join it
+        chosen = next((c for c, _ in decision.ranked if _measure_of(c) == measure), top)
+        line = line_of(decision.best if chosen is top else chosen)
         if any(c.line is not None and c.line.span == line.span for c in out):
             out.append(Compared(slot, None, decision.confidence, None))  # another slot's line
             continue
-        top = decision.ranked[0][0]  # the best span itself, before its neighbours join it
-        out.append(Compared(slot, line, decision.confidence, _figure(top.text, question)))
+        out.append(Compared(slot, line, decision.confidence, _figure(chosen.text, question)))
     return _one_unit(out)
+
+
+# units that measure the same thing: 名 and 人 count people, 万元 and 元 are money
+_SAME_MEASURE = {"名": "人", "位": "人", "万人": "人", "万元": "元", "亿元": "元", "万亿元": "元",
+                 "万平方米": "平方米"}  # fmt: skip
+
+
+def _measure_of(candidate) -> str | None:
+    return _SAME_MEASURE.get(candidate.unit, candidate.unit) if candidate.kind == "figure" else None
+
+
+def _shared_measure(rankings: list) -> str | None:
+    """The measure with the most support: over slots, the sum of each slot's highest
+    candidate probability among the figures in that measure."""
+    support: dict[str, float] = {}
+    for ranked in rankings:
+        best: dict[str, float] = {}
+        for candidate, probability in ranked:
+            measure = _measure_of(candidate)
+            if measure and probability > best.get(measure, -1.0):
+                best[measure] = probability
+        for measure, probability in best.items():
+            support[measure] = support.get(measure, 0.0) + probability
+    return max(support, key=support.get) if support else None
 
 
 def _figure(text: str, question: Question) -> str | None:
