@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from app.corpus import corpus_files
 from index.faults import CRASH_AT
 from index.generations import CURRENT, live_generation
-from tests.filemakers import make_text_file
+from tests.filemakers import make_docx, make_text_file
 from tests.sample_plans import CHONGYANG, HUAIHUA, PINGJIANG
 
 pytestmark = pytest.mark.integration
@@ -225,3 +226,30 @@ def test_an_upload_with_a_name_too_long_to_write_is_refused_and_the_batch_goes_o
     assert "904 bytes" in refusal.reason
     assert report.result.added == ("youxian.txt",)
     assert_agree(corpus, index)
+
+
+def test_hostile_files_are_refused_one_line_each_and_the_index_is_unchanged(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    corpus, index = built
+    bomb = make_docx(tmp_path / "bomb.docx", ["全年招聘教师200人。"])
+    with (
+        zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as package,
+        package.open("word/bomb.xml", "w") as part,
+    ):
+        for _ in range(2):
+            part.write(bytes(2**20))  # 2 MB of zeros, deflated about 1000 to 1
+    marks = make_text_file(tmp_path / "marks.txt", "。，、；：“”？！" * 50)
+    cut = tmp_path / "cut.txt"
+    cut.write_bytes(CHONGYANG.encode()[:-2])
+    before = ((index / CURRENT).read_text(), sorted(p.name for p in corpus.iterdir()))
+
+    done = eduqa("add", bomb, marks, cut)
+
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert [line.split(": ", 2)[1] for line in lines] == [str(bomb), str(marks), str(cut)]
+    assert "(a zip bomb?)" in lines[0]
+    assert "too little text to be a plan" in lines[1]
+    assert "cut short" in lines[2]
+    assert ((index / CURRENT).read_text(), sorted(p.name for p in corpus.iterdir())) == before

@@ -95,3 +95,20 @@ def test_a_summary_is_never_longer_than_the_contract_allows() -> None:
     rows = [(2000 + i, "平江县", "长" * 80, None, True) for i in range(10)]
 
     assert len(summary(compared(*rows))) <= SUMMARY_CHARS
+
+
+def test_a_slot_takes_the_figure_said_of_what_the_surest_slot_measures() -> None:
+    from app.comparison import _agreeing
+
+    def figure(context: str, unit: str = "人次"):
+        return SimpleNamespace(kind="figure", unit=unit, context=context)
+
+    ranked = [
+        (figure("组织乡村教师到名校跟岗学习200人次"), 0.5),
+        (figure("全年培训教师1万人次"), 0.2),
+        (figure("新增学位1200个", unit="个"), 0.9),  # another measure: never chosen
+    ]
+
+    chosen = _agreeing(ranked, "人次", anchor="培训教师8000人次以上")
+
+    assert chosen.context == "全年培训教师1万人次"
