@@ -3,10 +3,12 @@
 "平江这几年每年打算新招几个老师？17年、18年和20年的数字各是多少" names three years, "崇阳和通城
 2020年…" two places, and "这几年 / 近三年 / 逐年 / over the years" means every year the corpus
 holds for the place. Each (year, place) is asked as a question of its own through the single
-question path (search, candidates, the fitted decision), and its best span becomes one cited
-line; the summary holds every line's figure in year order and says up or down and by how much
-when the units agree ("2020年200人 → 2021年180人，减少20人"). A year or place the corpus has no
-answer for is said so in the summary, not dropped.
+question path (search, candidates, the fitted decision). When the decision shows one slot's
+answer, every slot gets one cited line: its figure in the measure the slots share, said of
+what the surest slot's figure is said of. The summary holds every line's figure in order and
+says up or down and by how much when one place's years agree in unit ("2020年200人 →
+2021年180人，减少20人"). A year or place the corpus has no answer for is said so in the
+summary, not dropped.
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ def compare(engine: Engine, question: Question, pairs: tuple[Slot, ...]) -> list
         if decision is None:
             out.append(Compared(slot, None, 0.0, None, held=False))
             continue
-        if decision not in shown:
+        if not any(decision is d for d in shown):
             out.append(Compared(slot, None, decision.confidence, None))
             continue
         top = decision.ranked[0][0]  # the best span itself, before its neighbours join it
