@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .decide import decide
+from .candidates import Candidate
+from .decide import Decision, decide
 from .engine import Engine
-from .query import Question, region_aliases
+from .query import Question, region_aliases, wants_of, years_in
 from .search import search_question
 from .spans import figures, unit_fits
 
@@ -44,6 +45,9 @@ class Slot:
 
     year: int | None
     region: str | None
+    # what the part of the question naming this year asks for: "target" or "result" ("20年打算
+    # …，21年实际…"), else what the whole question asks for
+    wants: str | None = None
 
     @property
     def label(self) -> str:
@@ -59,11 +63,28 @@ def slots(engine: Engine, question: Question) -> tuple[Slot, ...]:
     regions = sorted(dict.fromkeys(question.regions), key=lambda r: _named_at(question.text, r))
     if not years and len(regions) <= 1 and _EVERY_YEAR.search(question.text):
         years = _years_of(engine, regions[0] if regions else None)
+    wants = _wants_per_year(question)
     if len(years) >= 2:
-        return tuple(Slot(y, r) for r in regions or [None] for y in years)
-    if len(regions) >= 2:
-        return tuple(Slot(y, r) for r in regions for y in years or [None])
-    return ()
+        pairs = [(y, r) for r in regions or [None] for y in years]
+    elif len(regions) >= 2:
+        pairs = [(y, r) for r in regions for y in years or [None]]
+    else:
+        return ()
+    return tuple(Slot(y, r, wants.get(y, question.wants)) for y, r in pairs)
+
+
+_CLAUSE = re.compile(r"[，,。；;？?！!]")
+
+
+def _wants_per_year(question: Question) -> dict[int | None, str | None]:
+    """Per year, whether the clause naming it asks for a target or a result; a clause that
+    says neither, or a year no clause names, takes the whole question's."""
+    wants: dict[int | None, str | None] = {}
+    for clause in _CLAUSE.split(question.text):
+        said = wants_of(clause)
+        for year in years_in(clause):
+            wants.setdefault(year, said or question.wants)
+    return wants
 
 
 def _named_at(text: str, region: str) -> int:
@@ -106,15 +127,7 @@ def compare(engine: Engine, question: Question, pairs: tuple[Slot, ...]) -> list
 
     if question.asks == "statement":  # "有什么变化", "how did it change": its figures do
         question = replace(question, asks="figure")
-    decided = []
-    for slot in pairs:
-        asked = replace(
-            question,
-            years=(slot.year,) if slot.year else (),
-            regions=(slot.region,) if slot.region else question.regions,
-        )
-        result = search_question(engine, asked)
-        decided.append((slot, decide(result) if result.in_scope else None))
+    decided = [(slot, _decided(engine, question, slot)) for slot in pairs]
     # the fitted decision says whether the comparison is found: when one slot's best span is
     # shown (as the answer or as possibly relevant), every slot with a candidate gets its line,
     # each with its own confidence; the slots back each other up through the shared measure
@@ -140,6 +153,30 @@ def compare(engine: Engine, question: Question, pairs: tuple[Slot, ...]) -> list
     return _one_unit(out)
 
 
+def _decided(engine: Engine, question: Question, slot: Slot) -> Decision | None:
+    """The fitted decision on one slot, asked as a question of its own; None when the corpus
+    holds nothing of the slot's year and place.
+
+    A slot that asks for a target reads plans, one that asks for a result reads summaries,
+    where its year has both. A year without a plan of its own is read from the next year's
+    plan where that recounts it ("2019年，全县高考本科上线3105人" in a 2020 plan)."""
+    asked = replace(
+        question,
+        years=(slot.year,) if slot.year else (),
+        regions=(slot.region,) if slot.region else question.regions,
+        wants=slot.wants,
+    )
+    result = search_question(engine, asked)
+    if not result.in_scope and slot.year:
+        later = search_question(engine, replace(asked, years=(slot.year + 1,)))
+        named = tuple(h for h in later.hits if f"{slot.year}年" in h.text)
+        result = replace(later, hits=named, in_scope=later.in_scope and bool(named))
+    if not result.in_scope:
+        return None
+    kept = tuple(h for h in result.hits if not (slot.wants and h.kind and h.kind != slot.wants))
+    return decide(replace(result, hits=kept) if kept else result)
+
+
 # weight of a figure's agreement with the surest slot against its log probability, chosen on
 # the train split's 35 comparisons over 0, 1, 2, 4, 8, 16, 64 (compare accuracy .457, .514,
 # .543, .543, .571, .571, .571): the smallest that reaches the plateau
@@ -147,23 +184,22 @@ AGREEMENT = 8.0
 _CHOICES = 5  # a slot's most probable figures in the shared measure that may be chosen
 
 
-def _anchor(shown: list, measure: str | None) -> str:
-    """What the surest slot's figure is said of: the context of the most probable figure in
-    the shared measure of the slot the fitted decision is surest of."""
+def _anchor(shown: list, measure: str | None) -> Candidate | None:
+    """The surest slot's figure: the most probable figure in the shared measure of the slot
+    the fitted decision is surest of."""
     if not shown:
-        return ""
+        return None
     surest = max(shown, key=lambda d: d.confidence)
-    best = next((c for c, _ in surest.ranked if _measure_of(c) == measure), surest.ranked[0][0])
-    return best.context
+    return next((c for c, _ in surest.ranked if _measure_of(c) == measure), surest.ranked[0][0])
 
 
-def _agreeing(ranked: list, measure: str | None, anchor: str):
+def _agreeing(ranked: list, measure: str | None, anchor: Candidate | None):
     """Among a slot's most probable figures in the shared measure, the one whose context
     agrees best with the anchor's, weighed against its probability."""
     choices = [(c, p) for c, p in ranked if _measure_of(c) == measure][:_CHOICES]
-    if not choices:
+    if not choices or anchor is None:
         return None
-    said = set(re.findall(r"[\u4e00-\u9fff]", anchor))
+    said = set(re.findall(r"[\u4e00-\u9fff]", anchor.context))
 
     def score(choice) -> float:
         candidate, probability = choice

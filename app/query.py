@@ -155,7 +155,7 @@ def _category(question: str) -> str | None:
     return _EN_CATEGORIES.get(m.group(1).lower(), m.group(1)) if m else None
 
 
-def _wants(question: str) -> str | None:
+def wants_of(question: str) -> str | None:
     """Whether a question asks what a plan set out to do or what a summary says was done."""
     if _RESULT_WORDS.search(question):
         return "result"
@@ -164,7 +164,8 @@ def _wants(question: str) -> str | None:
     return None
 
 
-def _years(question: str) -> list[int]:
+def years_in(question: str) -> list[int]:
+    """The years a text names: "2020年", "20年", "18、19年", "二〇二〇年"."""
     years = [int(y) for y in _YEAR4.findall(question)]
     listed = [y for m in _YEAR_LIST.finditer(question) for y in re.findall(r"\d+", m.group(1))]
     for yy in _YEAR2.findall(question) + [y for y in listed if len(y) == 2]:
@@ -281,7 +282,7 @@ def analyse(
     place = _PLACE.match(question.strip())
     if place and not found_regions and not provinces:
         unknown.append(place.group(1))
-    years = _years(question)
+    years = years_in(question)
     drop = set(STOPWORDS)
     for word in place_words + provinces + unknown:
         drop.update(tokenize(word))
@@ -321,7 +322,7 @@ def analyse(
         units=units,
         total=asks_total(question),
         category=category,
-        wants=_wants(question),
+        wants=wants_of(question),
         # "哪些县…" asks across plans; "平江县有哪些学校…" asks one plan for a list
         across=_ACROSS.search(question) is not None and not found_regions and not unknown,
         is_english=is_english,

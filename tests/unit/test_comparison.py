@@ -9,7 +9,9 @@ import pytest
 
 from app.answer import AnswerLine, Span
 from app.comparison import SUMMARY_CHARS, Compared, Slot, slots, summary
+from app.hits import SearchResult
 from app.query import Region, analyse, region_aliases
+from index.filters import Filters
 
 REGIONS = tuple(Region(n, region_aliases(n)) for n in ("平江县", "攸县", "崇阳县", "通城县"))
 
@@ -47,6 +49,61 @@ def asked(question: str):
 )  # fmt: skip
 def test_the_years_and_places_a_question_compares(question, expected) -> None:
     assert [(s.year, s.region) for s in asked(question)] == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("崇阳20年实际招了多少老师？21年又打算招多少？", [(2020, "result"), (2021, "target")]),
+        ("平江17、18年看计划，16年看实际完成，各招几个老师", [(2016, "result"), (2017, "target"),
+                                                     (2018, "target")]),
+        ("崇阳县2020年和2021年教师招聘目标有什么变化？", [(2020, "target"), (2021, "target")]),
+        ("Chongyang planned to hire how many teachers in 2020, and how many did it actually hire"
+         " in 2021?", [(2020, "target"), (2021, "result")]),
+        ("崇阳县2020年和2021年招几个老师？", [(2020, None), (2021, None)]),
+    ],
+)  # fmt: skip
+def test_each_year_asks_for_a_target_or_a_result_as_its_own_clause_says(question, expected):
+    assert [(s.year, s.wants) for s in asked(question)] == expected
+
+
+def test_a_year_without_a_plan_is_read_from_the_next_plan_where_it_recounts_it(monkeypatch):
+    import app.comparison as comparison
+
+    def hit(text: str, kind: str = "target"):
+        return SimpleNamespace(text=text, kind=kind)
+
+    def search(engine, question):
+        if question.years == (2019,):  # no plan of 2019: the corpus scope is not the asked one
+            return SearchResult(question, Filters(), False, (hit("2019年的别处"),))
+        return SearchResult(question, Filters(), True, (
+            hit("2020年力争本科上线3300人"), hit("2019年，全县高考本科上线3105人"),
+        ))  # fmt: skip
+
+    monkeypatch.setattr(comparison, "search_question", search)
+    monkeypatch.setattr(comparison, "decide", lambda result: result)
+    question = analyse("崇阳2019年和2020年考上本科的各多少人？", REGIONS)
+
+    read = comparison._decided(ENGINE, question, Slot(2019, "崇阳县", "result"))
+
+    assert [h.text for h in read.hits] == ["2019年，全县高考本科上线3105人"]
+
+
+def test_a_slot_reads_plans_for_a_target_and_summaries_for_a_result(monkeypatch):
+    import app.comparison as comparison
+
+    found = (SimpleNamespace(text="计划招录200人", kind="target"),
+             SimpleNamespace(text="实际招录180人", kind="result"))  # fmt: skip
+    monkeypatch.setattr(
+        comparison, "search_question", lambda e, q: SearchResult(q, Filters(), True, found)
+    )
+    monkeypatch.setattr(comparison, "decide", lambda result: result)
+    question = analyse("崇阳县2020年和2021年招了几个老师？", REGIONS)
+
+    for wants, text in (("target", "计划招录200人"), ("result", "实际招录180人")):
+        read = comparison._decided(ENGINE, question, Slot(2020, "崇阳县", wants))
+        assert [h.text for h in read.hits] == [text]
+    assert len(comparison._decided(ENGINE, question, Slot(2020, "崇阳县", None)).hits) == 2
 
 
 def line(text: str) -> AnswerLine:
@@ -109,6 +166,6 @@ def test_a_slot_takes_the_figure_said_of_what_the_surest_slot_measures() -> None
         (figure("新增学位1200个", unit="个"), 0.9),  # another measure: never chosen
     ]
 
-    chosen = _agreeing(ranked, "人次", anchor="培训教师8000人次以上")
+    chosen = _agreeing(ranked, "人次", anchor=figure("培训教师8000人次以上"))
 
     assert chosen.context == "全年培训教师1万人次"
