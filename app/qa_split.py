@@ -1,11 +1,13 @@
 """The one split of the evaluation plans into `train` and `test`, and of QA items by it.
 
 Plans, not questions, are split: a question is in `train` only when every plan it is about is a
-`train` plan, so nothing fitted on `train` has read a `test` plan's wording. The split was drawn
+`train` plan, so nothing fitted on `train` has read a `test` plan's wording (a conversation
+by the plan of its last turn; the writers kept each conversation on one side's plans). The split was drawn
 once (seeded), within each source of plans (the five seeds, the test plans, the evaluation
 plans) so both sides hold some of each, and is kept in `evals/split.json`; new QA items follow
 it. `python -m app.qa_split evals/qa_work/*.jsonl` writes `evals/qa_train.jsonl` and
-`evals/qa_test.jsonl`.
+`evals/qa_test.jsonl`, and the conversations to `evals/followups_train.jsonl` and
+`evals/followups_test.jsonl`.
 """
 
 from __future__ import annotations
@@ -47,14 +49,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not SPLIT.exists():
         SPLIT.write_text(json.dumps(draw(), ensure_ascii=False, indent=1) + "\n", "utf-8")
     test_plans = set(json.loads(SPLIT.read_text("utf-8"))["test"])
-    out: dict[str, list[str]] = {"train": [], "test": []}
+    out: dict[str, list[str]] = {}
     for path in paths:
         for line in path.read_text("utf-8").splitlines():
             if line.strip():
-                out[side(json.loads(line), test_plans)].append(line)
-    for name, lines in out.items():
-        Path(f"evals/qa_{name}.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
-        print(f"evals/qa_{name}.jsonl: {len(lines)} questions")
+                item = json.loads(line)
+                set_name = "followups" if "turns" in item else "qa"  # conversations apart
+                out.setdefault(f"evals/{set_name}_{side(item, test_plans)}.jsonl", []).append(line)
+    for name, lines in sorted(out.items()):
+        Path(name).write_text("\n".join(lines) + "\n", "utf-8")
+        print(f"{name}: {len(lines)} items")
 
 
 if __name__ == "__main__":
