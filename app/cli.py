@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -326,26 +327,72 @@ def ask_cmd(
             out.print(json.dumps(ans.to_dict(), ensure_ascii=False), markup=False)
             continue
         out.print(f"[bold]? {q}[/]")
-        if ans.found and ans.lines:
-            for line in ans.lines:
-                h, where = line.hit, f"[{line.span.doc} {line.span.start}:{line.span.end}]"
-                out.print(f"[green]• {line.text}[/]")
-                out.print(f"  — {h.title} ({h.year}, {h.region}) {where}", markup=False)
+        _print_answer(ans)
+
+
+def _print_answer(ans) -> None:
+    """An answer as `ask` prints it: the statement or the lines with their citations, or
+    "not found" with the possibly relevant candidate and the nearest passages."""
+    result = ans.result
+    if ans.found and ans.lines:
+        if ans.compared:
+            out.print(ans.text, style="green", markup=False)
+        for line in ans.lines:
+            h, where = line.hit, f"[{line.span.doc} {line.span.start}:{line.span.end}]"
+            out.print(f"[green]• {line.text}[/]")
+            out.print(f"  — {h.title} ({h.year}, {h.region}) {where}", markup=False)
+        return
+    if ans.found and ans.hit and ans.span:
+        out.print(f"[green]{ans.text}[/]  [dim](confidence {ans.confidence:.2f})[/]")
+        where = f"[{ans.span.doc} {ans.span.start}:{ans.span.end}]"
+        source = f"{ans.hit.title} ({ans.hit.year}, {ans.hit.region})"
+        out.print(f"  — {source} {' › '.join(ans.hit.section)} {where}", markup=False)
+    else:
+        out.print("[yellow]语料中未找到 (not found in the corpus)[/]")
+        if ans.maybe:
+            span = ans.maybe.span
+            line = f"可能相关 (maybe, confidence {ans.confidence:.2f}): {ans.maybe.text}"
+            out.print(f"{line} [{span.doc} {span.start}:{span.end}]", style="yellow",
+                      markup=False)  # fmt: skip
+        out.print("nearest passages:", style="dim")
+    _print_hits(result.hits[:3])
+
+
+@cli.command("chat")
+def chat_cmd(
+    k: KOpt = 10,
+    year: YearOpt = None,
+    region: RegionOpt = None,
+    doc_type: TypeOpt = None,
+    mode: ModeOpt = "hybrid",
+    as_json: JsonOpt = False,
+    index: IndexOpt = None,
+    corpus: CorpusOpt = None,
+) -> None:
+    """A conversation: one question per line on stdin, each leaning on the ones before it
+    ("那2021年呢？"); a blank line starts a new conversation. Prints what `ask` prints, with
+    the standalone question each line was understood as (`understood_as` in --json)."""
+    from .followup import Turn, ask
+
+    engine = engine_for(settings_for(index, corpus))
+    filters = filters_for(year, region, doc_type)
+    thread: list[Turn] = []
+    for raw in sys.stdin:
+        text = raw.strip()
+        if not text:
+            thread = []
             continue
-        if ans.found and ans.hit and ans.span:
-            out.print(f"[green]{ans.text}[/]  [dim](confidence {ans.confidence:.2f})[/]")
-            where = f"[{ans.span.doc} {ans.span.start}:{ans.span.end}]"
-            source = f"{ans.hit.title} ({ans.hit.year}, {ans.hit.region})"
-            out.print(f"  — {source} {' › '.join(ans.hit.section)} {where}", markup=False)
-        else:
-            out.print("[yellow]语料中未找到 (not found in the corpus)[/]")
-            if ans.maybe:
-                span = ans.maybe.span
-                line = f"可能相关 (maybe, confidence {ans.confidence:.2f}): {ans.maybe.text}"
-                out.print(f"{line} [{span.doc} {span.start}:{span.end}]", style="yellow",
-                          markup=False)  # fmt: skip
-            out.print("nearest passages:", style="dim")
-        _print_hits(result.hits[:3])
+        turn = ask(engine, text, thread, k=k, filters=filters, mode=_mode(mode))
+        thread.append(turn)
+        if as_json:
+            row = {**turn.answer.to_dict(), "question": text,
+                   "understood_as": turn.understood.text}  # fmt: skip
+            out.print(json.dumps(row, ensure_ascii=False), markup=False)
+            continue
+        out.print(f"[bold]? {text}[/]")
+        if turn.understood.rewritten:
+            out.print(f"理解为 (understood as): {turn.understood.text}", style="cyan", markup=False)
+        _print_answer(turn.answer)
 
 
 def _chat_model(settings):
@@ -401,12 +448,15 @@ def eval_cmd(
     the reliability of confidence, and the missed ids. Questions about plans the index does
     not hold are skipped."""
     from .evaluate import evaluate
+    from .followup_eval import evaluate_followups, is_conversations
 
     modes = list(MODES) if mode == "all" else [_mode(mode)]
     settings = settings_for(index, corpus)
     engine = engine_for(settings)
     plans = {p.name for p in about.iterdir()} if about is not None else None
-    reports = [evaluate(engine, qa, m, about=plans) for m in modes]
+    conversations = is_conversations(qa)
+    scorer = evaluate_followups if conversations else evaluate
+    reports = [scorer(engine, qa, m, about=plans) for m in modes]
     report_dir.mkdir(parents=True, exist_ok=True)
     backend = settings.backend.kind
     suffix = "" if backend == "faiss" else f"-{backend}"  # the FAISS reports keep their names
@@ -414,7 +464,26 @@ def eval_cmd(
         path = report_dir / f"{name or qa.stem}-{r.mode}{suffix}.json"
         path.write_text(json.dumps(r.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     scope = f", about {about.as_posix()}" if about is not None else ""
-    _print_eval(reports, f"eval {qa.as_posix()} · {reports[0].documents} plans{scope} · {backend}")
+    title = f"eval {qa.as_posix()} · {reports[0].documents} plans{scope} · {backend}"
+    (_print_followups if conversations else _print_eval)(reports, title)
+
+
+def _print_followups(reports, title: str) -> None:
+    """Per form of follow-up and per language: how often the last turn was answered, and how
+    often it was understood as its gold standalone question."""
+    table = Table("mode", "slice", "n", "followup acc", "understood acc", title=title)
+    for r in reports:
+        slices = (("overall", r.overall), *((f"form {k}", v) for k, v in r.by_form.items()),
+                  *((f"lang {k}", v) for k, v in r.by_language.items()))  # fmt: skip
+        for scope, m in slices:
+            table.add_row(r.mode, scope, str(m["conversations"]), _fmt(m["followup_accuracy"]),
+                          _fmt(m["understood_accuracy"]))  # fmt: skip
+    out.print(table)
+    for r in reports:
+        if r.skipped:
+            out.print(f"{r.skipped} conversations skipped: about plans this index does not hold")
+        for kind, ids in r.missed.items():
+            out.print(f"{r.mode} missed {kind}: {' '.join(ids) or '-'}", markup=False)
 
 
 @cli.command("fit")

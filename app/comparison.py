@@ -62,7 +62,7 @@ def slots(engine: Engine, question: Question) -> tuple[Slot, ...]:
     years = sorted(set(question.years))
     regions = sorted(dict.fromkeys(question.regions), key=lambda r: _named_at(question.text, r))
     if not years and len(regions) <= 1 and _EVERY_YEAR.search(question.text):
-        years = _years_of(engine, regions[0] if regions else None)
+        years = years_of(engine, regions[0] if regions else None)
     wants = _wants_per_year(question)
     if len(years) >= 2:
         pairs = [(y, r) for r in regions or [None] for y in years]
@@ -94,7 +94,7 @@ def _named_at(text: str, region: str) -> int:
     return min(at, default=len(text))
 
 
-def _years_of(engine: Engine, region: str | None) -> list[int]:
+def years_of(engine: Engine, region: str | None) -> list[int]:
     """The years the corpus has plans or summaries for, of one place (of all, without one)."""
     found: set[int] = set()
     for document in engine.index.documents():

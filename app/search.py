@@ -191,8 +191,12 @@ def search(
     question_scope: bool = True,
 ) -> SearchResult:
     """The k best passages for a question, within the scope it names (or `filters` sets)."""
-    asked = analyse(question, engine.regions, engine.index, engine.lexicon, load_words())
-    return search_question(engine, asked, k, filters, mode, question_scope)
+    return search_question(engine, analysed(engine, question), k, filters, mode, question_scope)
+
+
+def analysed(engine: Engine, question: str) -> Question:
+    """A question analysed against this corpus: its places, vocabulary and lexicon."""
+    return analyse(question, engine.regions, engine.index, engine.lexicon, load_words())
 
 
 def search_question(
