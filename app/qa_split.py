@@ -4,8 +4,8 @@ Plans, not questions, are split: a question is in `train` only when every plan i
 `train` plan, so nothing fitted on `train` has read a `test` plan's wording (a conversation
 by the plan of its last turn; the writers kept each conversation on one side's plans). The
 split was drawn once (seeded), within each source of plans (the five seeds, the test plans,
-the evaluation plans) so both sides hold some of each, and is kept in `evals/split.json`; new QA items follow
-it. `python -m app.qa_split evals/qa_work/*.jsonl` writes `evals/qa_train.jsonl` and
+the evaluation plans) so both sides hold some of each, and is kept in `evals/split.json`; new
+QA items follow it. `python -m app.qa_split evals/qa_work/*.jsonl` writes `evals/qa_train.jsonl` and
 `evals/qa_test.jsonl`, and the conversations to `evals/followups_train.jsonl` and
 `evals/followups_test.jsonl`.
 """
