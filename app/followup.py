@@ -90,6 +90,8 @@ _NARROW = re.compile(
     r"\b(?:of (?:them|these|those|which)|among (?:them|these|those))\b", re.I)  # fmt: skip
 _PRONOUN = re.compile(r"它们|它|这个|那个|这项|这些|那些|这笔|这一|该项|此项|"
                       r"\b(?:it|its|this|that one|these|those|they|them)\b", re.I)  # fmt: skip
+# a pronoun before these means the previous figure's measure, not the thing it is said of
+_MEASURE_AFTER = re.compile(r"(?:这个|那个|这一)(?:数|数字|目标|比例|指标|比率|率)")
 _FRAGMENT = re.compile(r"呢\s*[？?]?\s*$|^\s*(?:那|那么|还有|换成|换到|如果是|要是)|"
                        r"^\s*(?:and|what about|how about|what of)\b", re.I)  # fmt: skip
 # what a follow-up says besides its topic: particles, question words, the follow-up's own verbs
@@ -128,17 +130,26 @@ def understand(engine: Engine, text: str, thread: Sequence[Turn] = ()) -> Unders
     things = any(asked.nouns) or (bool(rest) and (fragment or asked.is_english))
 
     def made(into: str, form: str, within: str | None = None) -> Understood:
-        return Understood(text, into, form, within)
+        return Understood(text, _spelled_out(engine, into), form, within)
 
     compared = _COMPARE.search(text) or _EVERY_YEAR.search(text)
-    if compared and not _names_own_thing(rest, compared.group(0)):
-        return made(
-            _across(before, years, asked.regions, bool(_EVERY_YEAR.search(text))), "compare"
-        )
+    if compared and not _names_own_thing(_strip(text.replace(compared.group(0), ""), asked)):
+        if asked.wants and asked.wants != before.wants and asked.years:
+            # "和21年实际完成的比呢": each year keeps what its own clause asks for
+            return made(f"{before.text.rstrip('？?')}{'，' if not asked.is_english else ', and '}"
+                        f"{text}", "compare")  # fmt: skip
+        every = bool(_EVERY_YEAR.search(text))
+        return made(_across(before, years, asked.regions, every), "compare")
     narrowed = _NARROW.search(text)
-    if narrowed and text[narrowed.end() :].strip():  # the rest asked in the previous plan
-        inner = understand(engine, text[: narrowed.start()] + text[narrowed.end() :], thread)
-        return made(inner.text, "narrow", _read_in(previous.answer))
+    if narrowed and text[narrowed.end() :].strip():  # the rest, asked in the previous plan
+        inner = text[: narrowed.start()] + text[narrowed.end() :]
+        if asked.is_english:
+            said = f"{inner.rstrip(' ?')} ({before.text.rstrip(' ?')})?"
+        elif kind := _kind_alone(_strip(inner, asked)):  # "其中义务段的呢", in that plan
+            said = _replaced(replace(before, text=_of_kind(before, kind)), years, asked.regions)
+        else:
+            said = _scoped(inner, asked, before, years)
+        return made(said, "narrow", _read_in(previous.answer))
     if not rest:
         return made(_replaced(before, years, asked.regions), "scope")
     if asked.regions and asked.years and things and not (fragment or pronoun):
@@ -149,16 +160,16 @@ def understand(engine: Engine, text: str, thread: Sequence[Turn] = ()) -> Unders
         return made(f"{text.rstrip(' ?')} ({moved.rstrip(' ?')})?",
                     "pronoun" if pronoun else "fragment")  # fmt: skip
     if pronoun:
-        return made(_scoped(_PRONOUN.sub(_topic(before), text, count=1), asked, before, years),
-                    "pronoun")  # fmt: skip
+        thing = previous.answer.found and not _MEASURE_AFTER.search(text)
+        said = _referred(text, (thing and _subject(previous.answer)) or _topic(before))
+        return made(_scoped(said, asked, before, years), "pronoun")
     if not things:  # "实际完成了多少？": the previous topic, asked this way
         return made(_scoped(_topic(before) + _LEAD.sub("", text), asked, before, years), "context")
     if fragment:
-        kind = _kind_word(rest)
-        if kind and len(rest.replace(kind, "")) < 2:  # "初中的呢": a word of a kind, alone
-            swapped = _swapped(before.text, kind)
-            said = swapped if swapped is not None else _before_topic(before, kind)
-            return made(_replaced(replace(before, text=said), years, asked.regions), "fragment")
+        kind = _kind_alone(rest)
+        if kind:  # "初中的呢": a word of a kind, alone
+            said = _replaced(replace(before, text=_of_kind(before, kind)), years, asked.regions)
+            return made(said, "fragment")
         said = f"{rest}{_ASKS.get(before.asks, '？')}"
         return made(_scoped(said, asked, before, years), "fragment")
     return made(_scoped(text, asked, before, years), "context")
@@ -175,10 +186,23 @@ def _read_in(previous: Answer) -> str | None:
 _LEAD = re.compile(r"^\s*(?:那么|那|还有|另外)")
 
 
-def _names_own_thing(rest: str, comparing: str) -> bool:
+def _spelled_out(engine: Engine, text: str) -> str:
+    """A rewritten question with its places by their full names and its years in four digits
+    ("崇阳19年…" → "崇阳县2019年…"), as a reader of the understood question expects."""
+    asked = analysed(engine, text)
+    if asked.is_english:
+        return text
+    text = _places(asked.regions).sub(lambda m: _full_name(asked.regions, m.group(0)), text)
+    return re.sub(r"(?<![\d.])(\d\d)年", lambda m: f"20{m.group(1)}年", text)
+
+
+def _full_name(regions: Sequence[str], said: str) -> str:
+    return next((r for r in regions if said.lower() in map(str.lower, region_aliases(r))), said)
+
+
+def _names_own_thing(rest: str) -> bool:
     """Whether a comparison names a thing of its own besides what it compares with."""
-    left = rest.replace(comparing, "")
-    return len(re.sub(r"比|相比|对比|比较|变化|怎样|[A-Za-z ]", "", left)) >= 2
+    return len(re.sub(r"比|相比|对比|比较|变化|怎样|[A-Za-z ]", "", rest)) >= 2
 
 
 def _places(regions: Sequence[str]) -> re.Pattern:
@@ -309,14 +333,44 @@ def _scoped(text: str, asked: Question, before: Question, years: Sequence[int]) 
 def _topic(question: Question) -> str:
     """What a question is about: its text without place, year and question words."""
     rest = _YEAR_MENTION.sub("", _places(question.regions).sub("", question.text))
-    rest = re.sub(r"计划|打算|准备|目标|要|能|一共|总共|共|分别|各", "", rest)
+    asking = r"(?:多少|几)个?|计划|打算|准备|目标|要|能|一共|总共|共|分别|各"
+    rest = re.sub(asking, "", rest)
     return _FORM_WORDS.sub("", rest)
 
 
-def _kind_word(fragment: str) -> str | None:
-    """The longest word of a kind (a stage of schooling, …) a fragment says."""
+def _subject(previous: Answer) -> str | None:
+    """What the previous answer's statement is about: its words before the first figure
+    ("城北新区学校建设项目，总投资3.5亿元" → 城北新区学校建设项目)."""
+    line = previous.candidate
+    if line is None or line.hit is None:
+        return None
+    text, at = line.hit.text, line.span.start - line.hit.start
+    opened = max(text.rfind(mark, 0, at) for mark in "。；;！？\n") + 1
+    figure = r"[\d一二两三四五六七八九十百千万]+[个名人所家项次元台套万亿%]"
+    said = re.split(figure, text[opened:at])[0]
+    said = re.sub(r"^[\s\d（(一二三四五六七八九十、.)）]+|[，,、：:\s]+$", "", said)
+    return said[-20:] if len(said) >= 2 else None
+
+
+def _referred(text: str, referent: str) -> str:
+    """A question with its pronoun replaced by what it refers to; a word after the pronoun
+    that the referent ends with is not said twice ("这个项目" → "…建设项目")."""
+    m = _PRONOUN.search(text)
+    if m is None:
+        return text
+    after = m.end()
+    for k in (3, 2, 1):
+        if referent.endswith(text[after : after + k]) and text[after : after + k].strip():
+            after += k
+            break
+    return text[: m.start()] + referent + text[after:]
+
+
+def _kind_alone(fragment: str) -> str | None:
+    """The word of a kind (a stage of schooling, …) a fragment says and little else."""
     words = [w for kind in _KINDS for w in kind if w in fragment.lower()]
-    return max(words, key=len) if words else None
+    word = max(words, key=len) if words else None
+    return word if word and len(fragment.replace(word, "")) < 2 else None
 
 
 def _swapped(text: str, word: str) -> str | None:
@@ -331,8 +385,12 @@ def _swapped(text: str, word: str) -> str | None:
     return text[:at] + word + text[at + len(old) :]
 
 
-def _before_topic(question: Question, word: str) -> str:
-    """The previous question with a word put before its topic ("特岗占多少" with "幼儿园")."""
+def _of_kind(question: Question, word: str) -> str:
+    """The previous question with a word of a kind in place of its own word of that kind, or
+    put before its topic when it has none ("特岗占多少" with "幼儿园")."""
+    swapped = _swapped(question.text, word)
+    if swapped is not None:
+        return swapped
     topic = _topic(question)
     at = question.text.find(topic[:2]) if topic else -1
     return question.text[:at] + word + question.text[at:] if at >= 0 else word + question.text
