@@ -173,8 +173,10 @@ def _decided(engine: Engine, question: Question, slot: Slot) -> Decision | None:
         result = replace(later, hits=named, in_scope=later.in_scope and bool(named))
     if not result.in_scope:
         return None
-    kept = tuple(h for h in result.hits if not (slot.wants and h.kind and h.kind != slot.wants))
-    return decide(replace(result, hits=kept) if kept else result)
+    if not any(h.kind == slot.wants for h in result.hits if slot.wants):
+        return decide(result)  # the year has no part of the asked kind: read what it has
+    kept = tuple(h for h in result.hits if not (h.kind and h.kind != slot.wants))
+    return decide(replace(result, hits=kept))
 
 
 # weight of a figure's agreement with the surest slot against its log probability, chosen on

@@ -96,7 +96,7 @@ _FRAGMENT = re.compile(r"呢\s*[？?]?\s*$|^\s*(?:那|那么|还有|换成|换�
                        r"^\s*(?:and|what about|how about|what of)\b", re.I)  # fmt: skip
 # what a follow-up says besides its topic: particles, question words, the follow-up's own verbs
 _FORM_WORDS = re.compile(r"那边|这边|那里|那儿|这块|这一块|方面|那个数|这个数|数字|情况|"
-                         r"全市|全县|全区|计划|目标|要点|总结|定的|定了|"
+                         r"全市|全县|全区|计划|目标|要点|总结|定的|定了|[里中](?=呢|[？?]|$)|"
                          r"那么|那|呢|吧|啊|呀|吗|么|的|了|还有|又|再|也|换成|换到|如果是|要是|"
                          r"怎么样|如何|情况|多少|几|是|有|[？?。，,！!：:\s]|"
                          r"\b(?:and|what|about|how|in|the|for|of|is|was|were|are|did|does|do|then|"

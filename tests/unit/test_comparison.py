@@ -104,6 +104,11 @@ def test_a_slot_reads_plans_for_a_target_and_summaries_for_a_result(monkeypatch)
         read = comparison._decided(ENGINE, question, Slot(2020, "崇阳县", wants))
         assert [h.text for h in read.hits] == [text]
     assert len(comparison._decided(ENGINE, question, Slot(2020, "崇阳县", None)).hits) == 2
+    plans_only = (found[0], SimpleNamespace(text="发布时间:2020-09-02", kind=None))
+    monkeypatch.setattr(comparison, "search_question",
+                        lambda e, q: SearchResult(q, Filters(), True, plans_only))  # fmt: skip
+    read = comparison._decided(ENGINE, question, Slot(2020, "崇阳县", "result"))
+    assert read.hits == plans_only  # a year without a summary is read from what it has
 
 
 def line(text: str) -> AnswerLine:
