@@ -1,14 +1,18 @@
-"""问答 (Ask): a question, the answer with its figure and source, the cited passages.
+"""问答 (Ask): a conversation. Each question is answered with its figure and source and its
+cited passages; a follow-up ("那2021年呢？") leans on the turns before it.
 
-The question's implied scope (years, places) shows as chips; removing one searches again
-without the question's own scope, with the remaining chips and the sidebar filters as explicit
-filters.
+The last turn shows how its question was understood ("理解为：崇阳县2021年…"), which the user
+can correct or drop, and the question's implied scope (years, places) as chips; removing one
+searches again without the question's own scope, with the remaining chips and the sidebar
+filters as explicit filters. The sidebar filters apply to every turn; "新对话" starts over.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import zlib
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -18,6 +22,7 @@ from app.answer import Answer, answer_figures, answer_markdown, answer_with
 from app.comparison import value
 from app.corpus import Facets, facets
 from app.engine import Engine
+from app.followup import Turn, Understood, understand
 from app.generate import chat_model, generate
 from app.search import Filters, Hit, SearchResult, search
 from app.settings import LlmSettings
@@ -36,10 +41,11 @@ PASSAGES = 10
 RECENT = 8  # questions of this session kept for a click
 DOCUMENT_HEIGHT = 600  # px of the document view in the dialog
 
-_QUESTION = "ask_question"  # the question being answered
-_INPUT = "ask_input"  # the text box (a form widget)
-_ROUND = "ask_round"  # counts questions asked, so each gets fresh scope chips
+_THREAD = "ask_thread"  # the conversation: per turn, the question and how to understand it
+_INPUT = "ask_input"  # the chat box
+_ROUND = "ask_round"  # counts questions asked, so each gets fresh chips
 _HISTORY = "ask_history"
+_ANSWERS = "ask_answers"  # answers of earlier turns, by what was asked and where
 _GENERATED = "ask_generated"  # (question and passages, the generated answer) of the last ask
 # what Markdown would read as markup inside a line (a plan's text starts with no list marker)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
@@ -55,47 +61,46 @@ def render() -> None:
         st.info(t("ask_no_documents"))
         return
     sidebar = _sidebar(facets(documents))
-    _question_box()
     model = _generating_model()
-    question = st.session_state.get(_QUESTION, "")
-    if not question:
+    thread = st.session_state.get(_THREAD, [])
+    if not thread:
         _examples()
-        return
-    answer_box = st.container()  # filled after the scope chips below it are read
+    turns: list[Turn] = []
     try:
-        result = _scoped_search(eng, question, sidebar)
+        for n, asked in enumerate(thread):
+            with st.chat_message("user"):
+                st.markdown(_markdown_text(asked["text"]))
+            with st.chat_message("assistant"):
+                last = n == len(thread) - 1
+                turns.append(_turn(eng, asked, turns, sidebar, model if last else None, last))
     except EduqaError as error:
         st.error(str(error))
-        return
-    with answer_box:
-        ans = _generated(eng, result, model) if model is not None else _extracted(eng, result)
-    _passages(eng, ans)
-    _export(ans)
-    with st.expander(t("ask_examples_more")):
-        _examples()
+    if turns:
+        _export(turns)
+        st.button(t("ask_new"), key="ask_new", on_click=_new_conversation, icon="🆕")
+    st.chat_input(t("ask_placeholder"), key=_INPUT, on_submit=_submit)
 
 
 # asking ----------------------------------------------------------------------------------------
 def _ask(question: str) -> None:
-    """Make `question` the one answered (a callback: runs before the page is drawn again)."""
+    """Add `question` to the conversation (a callback: runs before the page is drawn again)."""
     question = question.strip()
     if not question:
         return
-    st.session_state[_QUESTION] = question
-    st.session_state[_INPUT] = question
+    st.session_state[_THREAD] = [*st.session_state.get(_THREAD, []), {"text": question}]
     st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
     history = [q for q in st.session_state.get(_HISTORY, []) if q != question]
     st.session_state[_HISTORY] = [question, *history][:RECENT]
 
 
 def _submit() -> None:
-    _ask(st.session_state.get(_INPUT, ""))
+    _ask(st.session_state.get(_INPUT) or "")
 
 
-def _question_box() -> None:
-    with st.form("ask_form", border=False, enter_to_submit=True):
-        st.text_input(t("ask_question"), key=_INPUT, placeholder=t("ask_placeholder"))
-        st.form_submit_button(t("ask_submit"), type="primary", on_click=_submit)
+def _new_conversation() -> None:
+    st.session_state[_THREAD] = []
+    st.session_state[_ANSWERS] = {}
+    st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
 
 
 def _examples() -> None:
@@ -125,6 +130,80 @@ def _sidebar(values: Facets) -> Filters:
                 key = f"ask_recent_{i}"
                 st.button(question, key=key, type="tertiary", on_click=_ask, args=(question,))
     return Filters(years=tuple(years), regions=tuple(regions), doc_types=tuple(types))
+
+
+# a turn of the conversation ---------------------------------------------------------------------
+def _turn(
+    eng: Engine, asked: dict, turns: list[Turn], sidebar: Filters, model: Any, last: bool
+) -> Turn:
+    """One turn: how its question was understood, its answer and its cited passages. The last
+    turn has the controls (understanding, scope chips, all passages); earlier ones are kept
+    as they were answered, their passages folded."""
+    understood = _understood(eng, asked, turns, last)
+    where = sidebar
+    if understood.within is not None:
+        where = replace(sidebar, doc_ids=(understood.within,))
+    if not last:
+        ans = _earlier_answer(eng, understood.text, where)
+        _answer(ans)
+        if ans.result.hits:
+            with st.expander(t("ask_turn_passages").format(n=len(ans.result.hits))):
+                _passages(eng, ans, key=f"{len(turns)}_")
+        return Turn(understood, ans)
+    answer_box = st.container()  # filled after the scope chips below it are read
+    result = _scoped_search(eng, understood.text, where)
+    with answer_box:
+        ans = _generated(eng, result, model) if model is not None else _extracted(eng, result)
+    _passages(eng, ans)
+    return Turn(understood, ans)
+
+
+def _understood(eng: Engine, asked: dict, turns: list[Turn], last: bool) -> Understood:
+    """The question as the turn answers it: leaning on the turns before it, unless the user
+    dropped that ("literal") or wrote it out ("own"). The last turn offers both."""
+    text = asked["text"]
+    proposed = understand(eng, text, turns)
+    if asked.get("own"):
+        understood = Understood(text, asked["own"], "corrected")
+    elif asked.get("literal"):
+        understood = Understood(text, text, "standalone")
+    else:
+        understood = proposed
+    if not last or asked.get("own"):
+        if understood.rewritten:
+            st.caption(t("ask_understood") + understood.text)
+    elif proposed.rewritten:
+        kept = st.pills(t("ask_understood_chip"), [proposed.text],
+                        default=None if asked.get("literal") else proposed.text,
+                        key=f"ask_understood_{st.session_state.get(_ROUND, 0)}",
+                        help=t("ask_understood_help"))  # fmt: skip
+        asked["literal"] = not kept
+        understood = proposed if kept else Understood(text, text, "standalone")
+    if last:
+        with st.popover(t("ask_correct"), icon="✏️"):  # a fresh box for each understanding
+            key = f"ask_correct_{st.session_state.get(_ROUND, 0)}_"
+            key += str(zlib.crc32(understood.text.encode()))
+            st.text_input(t("ask_correct_label"), value=understood.text, key=key,
+                          on_change=_correct, args=(asked, key))  # fmt: skip
+    return understood
+
+
+def _correct(asked: dict, key: str) -> None:
+    """Answer the user's own wording of a turn's question (a callback, before the redraw)."""
+    own = (st.session_state.get(key) or "").strip()
+    if own and own != asked["text"]:
+        asked["own"] = own
+    else:
+        asked.pop("own", None)
+
+
+def _earlier_answer(eng: Engine, question: str, where: Filters) -> Answer:
+    """An earlier turn's answer, kept for the session: the page is drawn again on every click."""
+    kept = st.session_state.setdefault(_ANSWERS, {})
+    key = (question, where)
+    if key not in kept:
+        kept[key] = answer_with(eng, search(eng, question, k=PASSAGES, filters=where))
+    return kept[key]
 
 
 # the scope chips ---------------------------------------------------------------------------------
@@ -168,6 +247,7 @@ def _scoped_search(eng: Engine, question: str, sidebar: Filters) -> SearchResult
         regions=sidebar.regions or values("regions"),
         provinces=sidebar.provinces or values("provinces"),
         doc_types=sidebar.doc_types,
+        doc_ids=sidebar.doc_ids,  # a narrowing reads one plan
     )
     return search(eng, question, k=PASSAGES, filters=explicit, question_scope=False)
 
@@ -289,9 +369,14 @@ def _comparison(ans: Answer) -> None:
             st.markdown(marked(hit.text, at - hit.start, end - hit.start), unsafe_allow_html=True)
 
 
-def _passages(eng: Engine, ans: Answer) -> None:
+def _passages(eng: Engine, ans: Answer, key: str = "") -> None:
+    """The cited passages, the answer's span marked; `key` tells one turn's buttons apart."""
     hits = ans.result.hits
     if not hits:
+        return
+    if key:  # an earlier turn's, inside its expander already
+        for i, hit in enumerate(hits[:PASSAGES], 1):
+            _passage(eng, ans, i, hit, key)
         return
     st.subheader(t("ask_passages"))
     for i, hit in enumerate(hits[:SHOWN], 1):
@@ -313,13 +398,13 @@ def _answer_span(ans: Answer, hit: Hit) -> tuple[int, int]:
     return hit.start, hit.start
 
 
-def _passage(eng: Engine, ans: Answer, i: int, hit: Hit) -> None:
+def _passage(eng: Engine, ans: Answer, i: int, hit: Hit, key: str = "") -> None:
     start, end = _answer_span(ans, hit)
     with st.container(border=True):
         st.markdown(f"**{i}.** {source_line(hit)} · {t('ask_score')} {hit.score:.2f}")
         body = marked(hit.text, start - hit.start, end - hit.start)
         st.markdown(body, unsafe_allow_html=True)
-        if st.button(t("ask_show"), key=f"ask_show_{i}", type="tertiary", icon="📄"):
+        if st.button(t("ask_show"), key=f"ask_show_{key}{i}", type="tertiary", icon="📄"):
             text = eng.index.document_text(hit.doc_id)
             st.dialog(hit.title or hit.doc, width="large")(_document)(text, hit, start, end)
 
@@ -351,8 +436,20 @@ def _document(text: str, hit: Hit, start: int, end: int) -> None:
     components.html(document_html(text, hit, start, end), height=DOCUMENT_HEIGHT, scrolling=True)
 
 
-def _export(ans: Answer) -> None:
-    text = answer_markdown(ans)
+def thread_markdown(turns: list[Turn]) -> str:
+    """The whole conversation as Markdown: each turn's question, how it was understood, its
+    answer and citations."""
+    parts = []
+    for n, turn in enumerate(turns, 1):
+        said = f"## {n}. {turn.understood.asked}\n\n"
+        if turn.understood.rewritten:
+            said += f"{t('ask_understood')}{turn.understood.text}\n\n"
+        parts.append(said + answer_markdown(turn.answer))
+    return "\n\n".join(parts)
+
+
+def _export(turns: list[Turn]) -> None:
+    text = thread_markdown(turns) if len(turns) > 1 else answer_markdown(turns[-1].answer)
     with st.expander(t("ask_export")):
         st.code(text, language="markdown", wrap_lines=True)
         st.download_button(

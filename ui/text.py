@@ -169,14 +169,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "eval_retrieved": ("实际检索到的前 3 段", "The top 3 passages retrieved"),
     "eval_download": ("下载评测报告（JSON）", "Download the report (JSON)"),
     # 问答 (Ask) page
-    "ask_question": ("问题", "Question"),
     "ask_placeholder": (
-        "例如：崇阳县2020年教师招聘目标是多少？",
-        "e.g. 崇阳县2020年教师招聘目标是多少？",
+        "提问，或接着上一个问题追问（例如：那2021年呢？）",
+        "Ask, or follow up on the last question (e.g. 那2021年呢？)",
     ),
-    "ask_submit": ("提问", "Ask"),
     "ask_examples": ("不知道问什么？试试这些问题：", "Not sure what to ask? Try one of these:"),
-    "ask_examples_more": ("示例问题", "Example questions"),
     "ask_recent": ("本次会话问过的问题", "Asked in this session"),
     "ask_filters": ("筛选", "Filters"),
     "ask_filters_help": (
@@ -202,11 +199,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "ask_source": ("出处：", "Source: "),
     "ask_confidence": ("置信度 {p:.0%}", "Confidence {p:.0%}"),
-    "ask_confidence_help": (
-        "答案正确的概率，由在他人编写的问题上拟合并校准的模型给出。",
-        "The probability that this answer is right, from a model fitted and calibrated on "
-        "questions written by others.",
-    ),
     "ask_maybe": (
         "可能相关（置信度 {p:.0%}，未达作答标准）：",
         "Possibly relevant (confidence {p:.0%}, below the bar for an answer): ",
@@ -218,6 +210,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "ask_line_text": ("原文", "As written"),
     "ask_line_source": ("出处", "Source"),
     "ask_more": ("更多段落（{n}）", "More passages ({n})"),
+    "ask_turn_passages": ("引用段落（{n}）", "Cited passages ({n})"),
+    "ask_new": ("新对话", "New conversation"),
+    "ask_understood": ("理解为：", "Understood as: "),
+    "ask_understood_chip": (
+        "理解为（点一下按原话回答，再点恢复）",
+        "Understood as (click to answer it as typed, again to restore)",
+    ),
+    "ask_understood_help": (
+        "追问会沿用前面问题的地区、年份和主题；这里是实际回答的完整问题。",
+        "A follow-up keeps the place, year and topic of the questions before it; this is the "
+        "whole question that was answered.",
+    ),
+    "ask_correct": ("修改理解", "Correct the understanding"),
+    "ask_correct_label": ("按这个问题回答", "Answer this question instead"),
     "ask_score": ("相关度", "score"),
     "ask_show": ("在文档中查看", "Show in document"),
     "ask_export": ("复制 / 导出答案和出处", "Copy / export the answer with its citations"),

@@ -179,8 +179,8 @@ def open_page(
 
 
 def ask(page: Page, question: str, timeout: float = FIRST_ANSWER_TIMEOUT) -> None:
-    """Type a question on the Ask page and press Enter (the form submits on Enter)."""
-    box = page.get_by_role("textbox", name="问题")
+    """Type a question in the Ask page's chat box and press Enter."""
+    box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
     box.press("Enter")
     wait_idle(page, timeout)

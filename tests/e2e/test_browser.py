@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.evaluate import evaluate, load_qa
-from tests.conftest import DEV_QA
+from tests.conftest import DEV_QA, ROOT
 from tests.filemakers import make_pdf
 
 from .harness import (
@@ -30,6 +30,7 @@ pytestmark = [
     pytest.mark.skipif(chromium_path() is None, reason=CHROMIUM_MISSING),
 ]
 
+PLANS = ROOT / "tests" / "data" / "plans"
 LILING_PLAN = (
     "醴陵市2019年教育工作要点\n"
     "一、办学条件\n"
@@ -48,7 +49,7 @@ def test_question_without_region_is_answered_from_chongyang_plan_with_highlight(
     ask(page, "2020年教师招聘目标是多少")
 
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("200人")
-    expect(page.get_by_test_id("stMain")).to_contain_text("崇阳县2020年教育工作要点")
+    expect(page.get_by_role("main")).to_contain_text("崇阳县2020年教育工作要点")
     expect(page.locator("mark").filter(has_text="200人").first).to_be_visible()
 
 
@@ -92,7 +93,7 @@ def test_evaluation_of_dev_set_shows_the_numbers_the_library_computes(
     assert sum(int(r["题数"]) for r in reliability) == sum(
         b.questions for b in expected.confidence.reliability
     )
-    expect(page.get_by_test_id("stMain")).to_contain_text(f"AUC {expected.confidence.auc:.3f}")
+    expect(page.get_by_role("main")).to_contain_text(f"AUC {expected.confidence.auc:.3f}")
 
 
 def test_a_question_in_everyday_words_is_answered_with_its_figure_marked(page: Page, app_url: str):
@@ -100,7 +101,7 @@ def test_a_question_in_everyday_words_is_answered_with_its_figure_marked(page: P
     ask(page, "平江县2016年职高那边计划收多少学生？")
 
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("2600人")
-    expect(page.get_by_test_id("stMain")).to_contain_text("置信度")
+    expect(page.get_by_role("main")).to_contain_text("置信度")
     expect(page.locator("mark").filter(has_text="2600人").first).to_be_visible()
 
 
@@ -132,5 +133,29 @@ def test_uploaded_pdf_is_listed_and_its_figures_are_answered(page: Page, app_url
     open_page(page, app_url)
     ask(page, "醴陵市2019年计划新增多少个学位？")
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("2400个")
-    expect(page.get_by_test_id("stMain")).to_contain_text("醴陵市2019年教育工作要点")
+    expect(page.get_by_role("main")).to_contain_text("醴陵市2019年教育工作要点")
     expect(page.locator("mark").filter(has_text="2400个").first).to_be_visible()
+
+
+def test_a_follow_up_is_answered_from_the_next_years_plan_under_its_understanding(
+    page: Page, app_url: str, tmp_path
+):
+    plan = tmp_path / "cy2021.txt"  # a short name: the uploader shows long ones cut
+    plan.write_bytes((PLANS / "chongyang_2021_points.txt").read_bytes())
+    open_page(page, app_url, "documents")
+    upload(page, plan)
+    open_page(page, app_url)
+    ask(page, "崇阳县2020年计划招录多少义务段教师？")
+    ask(page, "那2021年呢？")
+
+    turns = page.get_by_test_id("stChatMessage")
+    expect(turns).to_have_count(4)
+    last = turns.nth(3)
+    expect(last).to_contain_text("崇阳县2021年计划招录多少义务段教师？")  # the understanding
+    expect(last.get_by_test_id("stAlertContentSuccess")).to_contain_text("180人")
+    expect(turns.nth(1).get_by_test_id("stAlertContentSuccess")).to_contain_text("200人")
+    expect(last.get_by_test_id("stCaptionContainer").first).to_contain_text("崇阳县2021年")
+    expect(last.locator("mark").filter(has_text="180人").first).to_be_visible()  # 2021's alone
+
+    page.get_by_role("button", name="新对话").click()
+    expect(turns).to_have_count(0)

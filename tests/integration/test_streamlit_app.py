@@ -18,16 +18,14 @@ def app(seed_index, monkeypatch) -> AppTest:
 
 
 def test_question_shows_answer_and_highlighted_source(app):
-    app.text_input[0].input("崇阳县2020年教师招聘目标是多少？")
-    app.button[0].click().run()
+    app.chat_input[0].set_value("崇阳县2020年教师招聘目标是多少？").run()
     assert not app.exception
     assert "200人" in app.success[0].value
     assert any("<mark>" in m.value and "200人" in m.value for m in app.markdown)
 
 
 def test_unanswerable_question_says_not_found_and_shows_passages(app):
-    app.text_input[0].input("平江县2018年高考一本上线多少人？")
-    app.button[0].click().run()
+    app.chat_input[0].set_value("平江县2018年高考一本上线多少人？").run()
     assert "未找到" in app.info[0].value
     assert len(app.markdown) >= 2
 

@@ -34,8 +34,7 @@ def app(seed_copy, monkeypatch) -> AppTest:
 
 
 def ask(app: AppTest, question: str) -> AppTest:
-    app.text_input(key="ask_input").input(question)
-    return app.button(key="FormSubmitter:ask_form-提问").click().run()
+    return app.chat_input(key="ask_input").set_value(question).run()
 
 
 def test_question_shows_the_answer_with_its_figure_and_a_highlighted_passage(app):
@@ -80,7 +79,7 @@ def test_export_holds_the_answer_and_its_citation(app):
 def test_an_example_button_asks_its_question(app):
     app.button(key="ask_example_1").click().run()
     assert not app.exception
-    assert app.text_input(key="ask_input").value == "平江县2016年三年学前教育毛入园率要达到多少？"
+    assert app.chat_message[0].markdown[0].value == "平江县2016年三年学前教育毛入园率要达到多少？"
     assert re.search(r"\*\*[^*]*85%[^*]*\*\*", app.success[0].value)  # the figure in bold
 
 
@@ -89,7 +88,52 @@ def test_asked_questions_are_listed_and_ask_again_on_click(app):
     ask(app, UNANSWERABLE)
     assert app.sidebar.button(key="ask_recent_0").label == UNANSWERABLE
     app.sidebar.button(key="ask_recent_1").click().run()
-    assert "200人" in app.success[0].value
+    assert app.chat_message[-2].markdown[0].value == ANSWERABLE  # asked again, as a new turn
+    assert "200人" in app.chat_message[-1].success[0].value
+
+
+def test_a_follow_up_is_answered_under_the_understanding_it_shows(app):
+    ask(app, "崇阳县2020年计划招录多少义务段教师？")
+    ask(app, "其中公办幼儿教师多少人？")
+    assert not app.exception
+    assert app.button_group(key="ask_understood_2").value == "崇阳县2020年公办幼儿教师多少人？"
+    first, last = app.chat_message[1], app.chat_message[3]
+    assert "200人" in first.success[0].value  # the earlier turn keeps its answer
+    assert "30人" in last.success[0].value
+    assert any("<mark>" in m.value and "30人" in m.value for m in last.markdown)
+    exported = app.code[0].value  # the whole thread, with how each turn was understood
+    assert (
+        "其中公办幼儿教师多少人？" in exported
+        and "理解为：崇阳县2020年公办幼儿教师多少人？" in exported
+    )
+
+
+def test_dropping_or_correcting_the_understanding_answers_another_question(app):
+    ask(app, "怀化市2020年新增多少学位？")
+    ask(app, "去年呢？")
+    assert "4.07万个" in app.chat_message[3].success[0].value  # understood as 怀化市2019年…
+
+    app.button_group(key="ask_understood_2").unselect("怀化市2019年新增多少学位？").run()
+    assert not app.exception
+    said = app.chat_message[3]
+    assert "4.07万个" not in " ".join(e.value for e in [*said.success, *said.info, *said.warning])
+
+    box = next(w for w in app.text_input if w.key.startswith("ask_correct_2_"))
+    assert box.value == "去年呢？"  # the question now answered, to be written out
+    box.input("怀化市2020年新增多少学位？").run()
+    assert "2.86万个" in app.chat_message[3].success[0].value
+    assert any(c.value == "理解为：怀化市2020年新增多少学位？" for c in app.chat_message[3].caption)
+
+
+def test_a_new_conversation_starts_over(app):
+    ask(app, ANSWERABLE)
+    app.button(key="ask_new").click().run()
+    assert not app.chat_message
+    assert app.button(key="ask_example_0")
+    ask(app, "去年呢？")  # nothing to lean on: answered as typed
+    assert not app.get("button_group") or not any(
+        b.key and b.key.startswith("ask_understood") for b in app.get("button_group")
+    )
 
 
 def test_show_in_document_opens_the_document_at_the_passage(app):
