@@ -80,6 +80,8 @@ eval: build eval-index $(VENV)/.installed-milvus
 	$(BIN)/eduqa eval --qa evals/qa_test.jsonl --about corpus --name qa_test-seeds-5plans
 	$(EVAL) --qa evals/qa_test.jsonl --about corpus --name qa_test-seeds-45plans
 	$(EVAL) --qa evals/qa_train.jsonl
+	$(EVAL) --qa evals/followups_test.jsonl
+	$(EVAL) --qa evals/followups_train.jsonl
 	$(MILVUS_EVAL) $(BIN)/eduqa build
 	$(MILVUS_EVAL) $(BIN)/eduqa eval --mode all
 	$(BIN)/eduqa eval-targets --gold evals/targets_gold

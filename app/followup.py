@@ -404,3 +404,11 @@ def ask(engine: Engine, text: str, thread: Sequence[Turn] = (), **search_options
         filters = search_options.pop("filters", None) or Filters()
         search_options["filters"] = replace(filters, doc_ids=(understood.within,))
     return Turn(understood, answer(engine, understood.text, **search_options))
+
+
+def converse(engine: Engine, questions: Sequence[str], **search_options) -> list[Turn]:
+    """Ask questions in order, each leaning on the ones before it: a conversation's turns."""
+    thread: list[Turn] = []
+    for text in questions:
+        thread.append(ask(engine, text, thread, **search_options))
+    return thread

@@ -20,7 +20,7 @@ from ingest.errors import ConfigError
 from .answer import Answer, answer
 from .engine import Engine
 from .evaluate import MAX_STATEMENT, MAX_SUMMARY, normalise
-from .followup import Turn, ask
+from .followup import converse
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +94,6 @@ class JudgedTurn:
     answered: bool
     understood: bool
     answer: dict
-
-
-def converse(engine: Engine, turns: tuple[str, ...], **search_options) -> list[Turn]:
-    """Ask a conversation's turns in order, each leaning on the ones before it."""
-    thread: list[Turn] = []
-    for text in turns:
-        thread.append(ask(engine, text, thread, **search_options))
-    return thread
 
 
 def judge_conversation(engine: Engine, item: Conversation, mode: str = "hybrid") -> JudgedTurn:

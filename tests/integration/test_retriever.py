@@ -27,3 +27,11 @@ def test_retriever_filters_apply(seed_engine):
     retriever = EduqaRetriever(engine=seed_engine, k=5, filters=Filters(years=(2019,)))
     docs = retriever.invoke("新增学位")
     assert docs and all(d.metadata["year"] == 2019 for d in docs)
+
+
+def test_a_follow_up_is_retrieved_as_the_question_it_asks_given_the_history(seed_engine):
+    retriever = EduqaRetriever(engine=seed_engine, k=3, history=["怀化市2020年新增多少学位？"])
+    docs = retriever.invoke("去年呢？")
+
+    assert docs and all(d.metadata["understood_as"] == "怀化市2019年新增多少学位？" for d in docs)
+    assert docs[0].metadata["year"] == 2019 and "4.07万个" in docs[0].page_content
