@@ -469,16 +469,19 @@ def eval_cmd(
 
 
 def _print_followups(reports, title: str) -> None:
-    """Per form of follow-up and per language: how often the last turn was answered, and how
-    often it was understood as its gold standalone question."""
-    table = Table("mode", "slice", "n", "followup acc", "understood acc", title=title)
+    """Per form of follow-up and per language: how often the last turn was answered, how often
+    it was understood as its gold standalone question, and how often that question is answered
+    when asked as it is."""
+    table = Table("mode", "slice", "n", "followup acc", "understood acc", "standalone acc",
+                  title=title)  # fmt: skip
     for r in reports:
         slices = (("overall", r.overall), *((f"form {k}", v) for k, v in r.by_form.items()),
                   *((f"lang {k}", v) for k, v in r.by_language.items()))  # fmt: skip
         for scope, m in slices:
             table.add_row(r.mode, scope, str(m["conversations"]), _fmt(m["followup_accuracy"]),
-                          _fmt(m["understood_accuracy"]))  # fmt: skip
-    out.print(table)
+                          _fmt(m["understood_accuracy"]),
+                          _fmt(m["standalone_accuracy"]))  # fmt: skip
+    Console(highlight=False, width=max(out.width, 120)).print(table)
     for r in reports:
         if r.skipped:
             out.print(f"{r.skipped} conversations skipped: about plans this index does not hold")

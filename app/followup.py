@@ -96,11 +96,12 @@ _FRAGMENT = re.compile(r"呢\s*[？?]?\s*$|^\s*(?:那|那么|还有|换成|换�
                        r"^\s*(?:and|what about|how about|what of)\b", re.I)  # fmt: skip
 # what a follow-up says besides its topic: particles, question words, the follow-up's own verbs
 _FORM_WORDS = re.compile(r"那边|这边|那里|那儿|这块|这一块|方面|那个数|这个数|数字|情况|"
-                         r"全市|全县|全区|计划|目标|要点|总结|定的|定了|[里中](?=呢|[？?]|$)|"
+                         r"全市|全县|全区|计划|目标|要点|总结|定的|定了|里(?=呢|[？?]|$)|"
+                         r"同一年|同年|当年|那一年|这一年|要是在|如果在|在(?=呢|[？?]|$)|"
                          r"那么|那|呢|吧|啊|呀|吗|么|的|了|还有|又|再|也|换成|换到|如果是|要是|"
                          r"怎么样|如何|情况|多少|几|是|有|[？?。，,！!：:\s]|"
                          r"\b(?:and|what|about|how|in|the|for|of|is|was|were|are|did|does|do|then|"
-                         r"year|years|plan|there)\b", re.I)  # fmt: skip
+                         r"year|years|plan|there|same)\b", re.I)  # fmt: skip
 # words a fragment swaps for their kind's word in the previous question
 _KINDS = (
     ("学前教育", "学前", "幼儿园", "幼儿", "小学", "初中", "普通高中", "普高", "高中", "中职",
@@ -150,7 +151,8 @@ def understand(engine: Engine, text: str, thread: Sequence[Turn] = ()) -> Unders
         else:
             said = _scoped(inner, asked, before, years)
         return made(said, "narrow", _read_in(previous.answer))
-    if not rest:
+    if not rest or (len(rest) < 2 and not asked.is_english and not any(asked.nouns)):
+        # "那2021年呢？", "醴陵是多少人？": a place or year alone
         return made(_replaced(before, years, asked.regions), "scope")
     if asked.regions and asked.years and things and not (fragment or pronoun):
         return Understood(text, text, "standalone")
@@ -159,9 +161,12 @@ def understand(engine: Engine, text: str, thread: Sequence[Turn] = ()) -> Unders
         moved = _replaced(before, years, asked.regions)
         return made(f"{text.rstrip(' ?')} ({moved.rstrip(' ?')})?",
                     "pronoun" if pronoun else "fragment")  # fmt: skip
+    entity = _entity(before)
     if pronoun:
-        thing = previous.answer.found and not _MEASURE_AFTER.search(text)
-        said = _referred(text, (thing and _subject(previous.answer)) or _topic(before))
+        thing = not _MEASURE_AFTER.search(text)
+        subject = _subject(previous.answer) if previous.answer.found else None
+        named = subject if subject and entity and entity in subject else entity or subject
+        said = _referred(text, (thing and named) or _topic(before))
         return made(_scoped(said, asked, before, years), "pronoun")
     if not things:  # "实际完成了多少？": the previous topic, asked this way
         return made(_scoped(_topic(before) + _LEAD.sub("", text), asked, before, years), "context")
@@ -172,7 +177,20 @@ def understand(engine: Engine, text: str, thread: Sequence[Turn] = ()) -> Unders
             return made(said, "fragment")
         said = f"{rest}{_ASKS.get(before.asks, '？')}"
         return made(_scoped(said, asked, before, years), "fragment")
-    return made(_scoped(text, asked, before, years), "context")
+    said = text
+    if entity and not (asked.regions or asked.years) and entity not in text:
+        said = entity + _LEAD.sub("", text)  # "总共要投多少钱？" of the school just asked about
+    return made(_scoped(said, asked, before, years), "context")
+
+
+# a thing a conversation is about: a school, a campus, a project ("城北新区那所学校")
+_ENTITY = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:学校|小学|中学|幼儿园|校区|项目|工程|中心)")
+
+
+def _entity(question: Question) -> str | None:
+    """The school or project a question names, if any (its place and year left out)."""
+    m = _ENTITY.search(_YEAR_MENTION.sub("", _places(question.regions).sub("", question.text)))
+    return m.group(0) if m else None
 
 
 def _read_in(previous: Answer) -> str | None:

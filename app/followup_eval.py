@@ -5,7 +5,9 @@ ones before it; only the last turn is judged. It is answered when the answer is 
 of `answers` in at most 150 characters (a comparison: every figure in at most 300) and its
 citation, or one of its lines, comes from `doc`. Its understanding is right when asking the
 understood question gives the same answer from the same plan as asking the gold `standalone`
-one, so a rewording the reader treats alike counts and one it does not, does not.
+one, so a rewording the reader treats alike counts and one it does not, does not. The gold
+standalone questions' own answer accuracy is reported beside: what the last turns could reach
+with a perfect understanding.
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ class JudgedTurn:
     answered: bool
     understood: bool
     answer: dict
+    alone: bool  # whether the gold standalone question, asked as it is, is answered
 
 
 def judge_conversation(engine: Engine, item: Conversation, mode: str = "hybrid") -> JudgedTurn:
@@ -102,7 +105,7 @@ def judge_conversation(engine: Engine, item: Conversation, mode: str = "hybrid")
     right = answered(item, last.answer)
     same = _said(last.answer) == _said(gold) or (right and answered(item, gold))
     return JudgedTurn(item, last.understood.text, last.understood.form, right, same,
-                      last.answer.to_dict())  # fmt: skip
+                      last.answer.to_dict(), answered(item, gold))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +141,8 @@ def _rates(judged: list[JudgedTurn]) -> dict[str, float | int]:
         "conversations": n,
         "followup_accuracy": sum(j.answered for j in judged) / n if n else 0.0,
         "understood_accuracy": sum(j.understood for j in judged) / n if n else 0.0,
+        # the reader's share: the gold standalone questions answered when asked as they are
+        "standalone_accuracy": sum(j.alone for j in judged) / n if n else 0.0,
     }
 
 

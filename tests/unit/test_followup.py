@@ -66,6 +66,10 @@ def follow(*turns: str) -> Understood:
          "通城县2020年计划招录多少义务段教师？", "scope"),
         ("崇阳19年计划招多少个义务段老师？", "那20年呢？", "崇阳县2020年计划招多少个义务段老师？",
          "scope"),
+        ("湘乡市2019年打算招多少老师？", "要是在崇阳呢？", "崇阳县2019年打算招多少老师？", "scope"),
+        ("湘乡市2019年打算招多少老师？", "同一年平江县呢？", "平江县2019年打算招多少老师？",
+         "scope"),
+        ("湘乡市2019年打算招多少老师？", "崇阳是多少人？", "崇阳县2019年打算招多少老师？", "scope"),
         # relative years count from the previous year; a plan before is the corpus's
         ("怀化市2020年新增学位多少？", "去年呢？", "怀化市2019年新增学位多少？", "scope"),
         ("崇阳县2020年新增学位多少？", "两年后呢？", "崇阳县2022年新增学位多少？", "scope"),
@@ -92,6 +96,9 @@ def follow(*turns: str) -> Understood:
         # no thing of its own: the previous topic, asked this way
         ("崇阳县2020年高考本科上线目标是多少？", "实际完成了多少？",
          "崇阳县2020年高考本科上线实际完成了多少？", "context"),
+        # a question of its own about the school or project just asked about
+        ("崇阳县2022年城北新区那所学校能提供多少学位？", "总共要投多少钱？",
+         "崇阳县2022年城北新区那所学校总共要投多少钱？", "context"),
         # a question of its own that names no place or year takes the previous ones
         ("崇阳县2020年计划招录多少义务段教师？", "高中招多少学生？", "崇阳县2020年高中招多少学生？",
          "context"),
