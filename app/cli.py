@@ -80,17 +80,23 @@ def _mode(mode: str) -> str:
 
 
 @contextmanager
-def _file_progress() -> Iterator[corpus_ops.FileProgress]:
-    """A progress bar on stderr, advanced once per file (embedding is most of the time)."""
+def _file_progress() -> Iterator[tuple[corpus_ops.FileProgress, corpus_ops.PageProgress]]:
+    """Progress bars on stderr: one advanced per file (embedding is most of the time), and one
+    per page of a scanned file while OCR reads it."""
     from rich.progress import Progress
 
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("indexing", total=None)
+        pages = bar.add_task("OCR", total=None, visible=False)
 
         def on_file(name: str, done: int, total: int) -> None:
             bar.update(task, description=f"indexing {name}", completed=done, total=total)
 
-        yield on_file
+        def on_page(name: str, done: int, total: int) -> None:
+            bar.update(pages, description=f"OCR {name}: page {done}/{total}", completed=done,
+                       total=total, visible=done < total)  # fmt: skip
+
+        yield on_file, on_page
 
 
 def _report(report: corpus_ops.CorpusReport) -> None:
@@ -116,22 +122,26 @@ def build(
     """Build or bring up to date the index of the corpus directory."""
     settings = settings_for(index, corpus)
     embedder = corpus_ops.load_model(settings)
-    with _file_progress() as on_file:
-        report = corpus_ops.build(settings, embedder, rebuild=rebuild, on_file=on_file)
+    with _file_progress() as (on_file, on_page):
+        report = corpus_ops.build(
+            settings, embedder, rebuild=rebuild, on_file=on_file, on_page=on_page
+        )
     _report(report)
 
 
 @cli.command()
 def add(
-    files: Annotated[list[Path], typer.Argument(help="Files to add (txt, md, pdf, docx).")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Files to add (txt, md, pdf, docx, png/jpg/tif scans).")
+    ],
     index: IndexOpt = None,
     corpus: CorpusOpt = None,
 ) -> None:
     """Copy files into the corpus and index them (refused files are named with the reason)."""
     settings = settings_for(index, corpus)
     embedder = corpus_ops.load_model(settings)
-    with _file_progress() as on_file:
-        report = corpus_ops.add_files(settings, embedder, files, on_file=on_file)
+    with _file_progress() as (on_file, on_page):
+        report = corpus_ops.add_files(settings, embedder, files, on_file=on_file, on_page=on_page)
     _report(report)
 
 

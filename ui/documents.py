@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from index.embedders import Embedder
     from index.store import StoredDocument
 
-UPLOAD_TYPES = ("txt", "md", "pdf", "docx")
+UPLOAD_TYPES = ("txt", "md", "pdf", "docx", "png", "jpg", "jpeg", "tif", "tiff")
 TEXT_HEIGHT = 420  # px of the scrollable document text
 _MESSAGES = "docs_messages"  # what the last change did, shown after the rerun
 _CONFIRM = "docs_confirm_remove"  # the file name awaiting a confirmed removal
@@ -94,16 +94,23 @@ def _report(report: CorpusReport) -> None:
         _say("error", t("docs_refused") + str(refusal))
 
 
-def _progress(template: str) -> tuple[Progress, Callable[[], None]]:
-    """A progress bar advanced per file, and a function that removes it."""
+def _progress(template: str) -> tuple[Progress, Progress, Callable[[], None]]:
+    """A progress bar advanced per file and, while OCR reads a scanned file, per page; and a
+    function that removes it."""
     bar = st.progress(0.0)
+    at = {"done": 0, "total": 1}
 
     def on_file(name: str, done: int, total: int) -> None:
-        bar.progress(
-            done / max(total, 1), text=template.format(name=name, done=done + 1, total=total)
-        )
+        at.update(done=done, total=max(total, 1))
+        bar.progress(done / at["total"], text=template.format(name=name, done=done + 1,
+                                                               total=total))  # fmt: skip
 
-    return on_file, bar.empty
+    def on_page(name: str, done: int, total: int) -> None:
+        share = (at["done"] + done / max(total, 1)) / at["total"]
+        bar.progress(min(share, 1.0), text=t("docs_ocr_page").format(name=name, done=done,
+                                                                     total=total))  # fmt: skip
+
+    return on_file, on_page, bar.empty
 
 
 # the corpus ------------------------------------------------------------------------------------
@@ -136,9 +143,9 @@ def _no_index(current: Settings) -> None:
         return
     st.info(t("docs_no_index").format(folder=f"`{current.corpus_dir}`", n=len(files)))
     if st.button(t("docs_build"), type="primary", icon="🛠️"):
-        on_file, done = _progress(t("docs_building"))
+        on_file, on_page, done = _progress(t("docs_building"))
         try:
-            report = build(current, load_model(current), on_file=on_file)
+            report = build(current, load_model(current), on_file=on_file, on_page=on_page)
         except USER_ERRORS as error:
             st.error(one_line(error))
             return
@@ -171,11 +178,11 @@ def _upload_form(current: Settings, eng: Engine | None) -> None:
         submitted = st.form_submit_button(t("docs_upload_submit"), type="primary", icon="⬆️")
     if not (submitted and uploads):
         return
-    on_file, done = _progress(t("docs_indexing"))
+    on_file, on_page, done = _progress(t("docs_indexing"))
     files = [(f.name, f.getvalue()) for f in uploads]
     try:
         embedder = eng.embedder if eng else _model(current.model)
-        report = add_uploads(current, embedder, files, replace, on_file)
+        report = add_uploads(current, embedder, files, replace, on_file, on_page)
     except USER_ERRORS as error:
         st.error(one_line(error))
         return

@@ -281,14 +281,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "docs_built": ("索引已建立。", "The index is built."),
     "docs_upload": ("上传文档", "Upload documents"),
     "docs_upload_label": (
-        "选择一个或多个文件（txt、md、pdf、docx）",
-        "Choose one or more files (txt, md, pdf, docx)",
+        "选择一个或多个文件（txt、md、pdf、docx，或扫描件、照片 png、jpg、tif）",
+        "Choose one or more files (txt, md, pdf, docx, or scans and photos: png, jpg, tif)",
     ),
     "docs_upload_help": (
-        "只读取文件中的文字，不执行任何内容。扫描版 PDF（没有文字层）和加密 PDF 无法读取。"
-        "每个文件不超过 {mb} MB。",
-        "Only the text is read; nothing in a file is run. Scanned PDFs (no text layer) and "
-        "encrypted PDFs cannot be read. At most {mb} MB per file.",
+        "只读取文件中的文字，不执行任何内容。扫描版 PDF 和图片用 OCR 识别（每页约几秒）；"
+        "加密 PDF 无法读取。每个文件不超过 {mb} MB。",
+        "Only the text is read; nothing in a file is run. Scanned PDFs and images are read by "
+        "OCR (a few seconds a page); encrypted PDFs cannot be read. At most {mb} MB per file.",
+    ),
+    "docs_ocr_page": (
+        "OCR 识别 {name}：第 {done}/{total} 页",
+        "OCR {name}: page {done} of {total}",
     ),
     "docs_replace": ("覆盖同名文档", "Replace a document of the same name"),
     "docs_upload_submit": ("上传并加入索引", "Upload and index"),

@@ -264,7 +264,7 @@ BAD_INPUTS = {
     "corrupt-docx": ("broken.docx", make_corrupt_docx, "cannot read DOCX"),
     "encrypted-pdf": ("locked.pdf", lambda p: make_encrypted_pdf(p, CHONGYANG), "password"),
     "truncated-pdf": ("cut.pdf", lambda p: make_truncated_pdf(p, [CHONGYANG]), "truncated"),
-    "scanned-pdf": ("scan.pdf", make_scanned_pdf, "no text layer"),
+    "scan-without-text": ("scan.pdf", make_scanned_pdf, "no text on its pages"),
     "doc": ("plan.doc", make_ole_file, "unsupported file type '.doc'"),
     "xlsx": ("plan.xlsx", make_random_bytes, "unsupported file type '.xlsx'"),
 }

@@ -57,8 +57,10 @@ def assert_refused(error: EduqaError, path: Path, reason: str) -> None:
     assert reason in message
 
 
-def test_supported_extensions_are_the_four_formats() -> None:
-    assert SUPPORTED_EXTENSIONS == (".txt", ".md", ".pdf", ".docx")
+def test_supported_extensions_are_the_four_formats_and_page_images() -> None:
+    assert SUPPORTED_EXTENSIONS == (
+        ".txt", ".md", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff"
+    )  # fmt: skip
 
 
 # --- text files ---------------------------------------------------------------------------
@@ -144,18 +146,20 @@ def test_aes_pdf_is_refused_naming_the_missing_package(tmp_path: Path) -> None:
     assert_refused(caught.value, path, "needs the 'cryptography' package")
 
 
-def test_pdf_whose_text_layer_is_mostly_unmappable_glyphs_is_refused(
+def test_a_page_whose_text_layer_is_mostly_unmappable_glyphs_is_read_by_ocr(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # pypdf yields U+FFFD for glyphs without a Unicode mapping; a real font without one is hard
-    # to make with PyPI tools, so the extraction result is substituted.
+    # to make with PyPI tools, so the extraction result is substituted. The page itself shows
+    # the plan, so OCR reads it (the real engine, one page).
     path = make_pdf(tmp_path / "garbled.pdf", [PLAN])
     monkeypatch.setattr(pypdf.PageObject, "extract_text", lambda *_, **__: "\ufffd" * 40 + "2024")
 
-    with pytest.raises(ScannedPdfError) as caught:
-        load_file(path)
+    raw = load_file(path)
 
-    assert_refused(caught.value, path, "text layer is unreadable")
+    assert "\ufffd" not in raw.text
+    assert "平江县" in raw.text and "85%" in raw.text
+    assert [page for page, _ in raw.ocr] == [1] and raw.ocr[0][1] > 0.9
 
 
 # --- DOCX ---------------------------------------------------------------------------------
@@ -292,7 +296,7 @@ BAD_FILES: list[tuple[str, Callable[[Path], Path], type[EduqaError], str]] = [
         "scan.pdf",
         lambda path: make_scanned_pdf(path, pages=2),
         ScannedPdfError,
-        "no text layer (scanned PDF) — OCR needed; OCR is not supported",
+        "no text on its pages, in a text layer or by OCR",
     ),
     ("random.docx", make_random_bytes, CorruptFileError, "cannot read DOCX: not a DOCX"),
     (

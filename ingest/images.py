@@ -1,0 +1,50 @@
+"""Page photos and scans (.png, .jpg, .jpeg, .tif, .tiff) → text by OCR, one page per image
+frame (a multi-page TIFF is a whole plan), pages separated by form feeds as in a PDF."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+from .errors import CorruptFileError, OcrUnavailableError, ScannedPdfError
+from .loaders import short_reason
+from .ocr import Ocr, read_pages
+from .types import RawText
+
+MAX_PIXELS = 200_000_000  # a page at 600 dpi is 35 million; more is a decompression bomb
+
+
+def load_image(path: Path, data: bytes, ocr: Ocr | None = None) -> RawText:
+    """The text of an image file's pages, read by OCR; refuses files that are not images."""
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()  # checks the file's structure without decoding it all
+        with Image.open(io.BytesIO(data)) as image:
+            frames = getattr(image, "n_frames", 1)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        raise CorruptFileError(path, f"cannot read image: {short_reason(error)}") from None
+    try:
+        read = read_pages(data, range(frames), render_frame, ocr or Ocr())
+    except OcrUnavailableError as error:
+        raise ScannedPdfError(path, f"an image needs OCR, and {error.reason}") from None
+    except (OSError, ValueError) as error:
+        raise CorruptFileError(path, f"cannot read image: {short_reason(error)}") from None
+    text = "\f".join(read[n].text for n in range(frames))
+    if not text.strip():
+        raise ScannedPdfError(path, "no text found in the image by OCR")
+    confidences = tuple((n + 1, read[n].confidence) for n in range(frames))
+    return RawText(text, "image", ocr=confidences)
+
+
+def render_frame(data: bytes, n: int) -> np.ndarray:
+    """Frame n of an image file as an RGB array."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.seek(n)
+        return np.asarray(ImageOps.exif_transpose(image).convert("RGB"))
