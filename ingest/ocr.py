@@ -11,7 +11,10 @@ A page's lines come back as boxes with text and a score. They are joined into pa
 way the page shows them: a line that ends short of the text's right edge, or a next line that
 starts indented, ends a paragraph; so headings stand on their own lines and the outline works.
 Results are cached by the file's content hash, so a rebuild, a metadata edit or a move to
-another backend never reads a page again; pages run in worker processes, one per core.
+another backend never reads a page again. Pages are read by worker threads, one per core,
+each with its own engine: ONNX Runtime and OpenCV release the GIL while they work, and
+threads, unlike spawned processes, do not re-run the program that started them (a Streamlit
+script runs as `__main__`).
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ import json
 import os
 import re
 import statistics
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -71,22 +74,21 @@ class OcrPage:
 
 
 # --- reading a page ----------------------------------------------------------------------
-_engine = None  # one per process: loading the models takes about a second
+_local = threading.local()  # one engine per worker thread: loading the models takes ~1 s
 
 
 def _load_engine(threads: int):
-    global _engine
-    if _engine is None:
+    if getattr(_local, "engine", None) is None:
         try:
             from rapidocr import RapidOCR
 
-            _engine = RapidOCR(params={
+            _local.engine = RapidOCR(params={
                 "EngineConfig.onnxruntime.intra_op_num_threads": threads,
                 "Global.log_level": "critical",
             })  # fmt: skip
         except Exception as error:  # a missing wheel, a broken model file, no ONNX Runtime
             raise OcrUnavailableError("OCR", f"the engine cannot load ({error})") from error
-    return _engine
+    return _local.engine
 
 
 def recognise(image: np.ndarray, threads: int = 1) -> OcrPage:
@@ -157,13 +159,13 @@ def _ends_paragraph(
 # --- reading a file's pages, once ------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Ocr:
-    """How pages are read: where results are cached, in how many processes, with what news."""
+    """How pages are read: where results are cached, by how many workers, with what news."""
 
     cache_dir: Path | None = None  # None: nothing cached
-    workers: int = 0  # processes; 0 = one per core
+    workers: int = 0  # threads reading pages at once; 0 = one per core
     on_page: PageProgress | None = None
 
-    def processes(self, pages: int) -> int:
+    def threads(self, pages: int) -> int:
         return max(1, min(pages, self.workers or os.cpu_count() or 1))
 
 
@@ -197,7 +199,7 @@ def read_pages(
     data: bytes, pages: Sequence[int], render: Callable[[bytes, int], np.ndarray], ocr: Ocr
 ) -> dict[int, OcrPage]:
     """OCR the given pages of a file (`render(data, n)` makes page n's image): from the cache
-    when this file was read before, else in worker processes, reporting each page."""
+    when this file was read before, else by worker threads, reporting each page."""
     key = cache_key(data)
     found = _cached(ocr, key)
     todo = [n for n in pages if n not in found]
@@ -205,25 +207,23 @@ def read_pages(
     if ocr.on_page and pages:
         ocr.on_page(done, len(pages))
     if todo:
-        workers = ocr.processes(len(todo))
+        workers = ocr.threads(len(todo))
         threads = max(1, (os.cpu_count() or 1) // workers)
-        if workers == 1:
-            for n in todo:
-                found[n] = recognise(render(data, n), threads)
+        with ThreadPoolExecutor(workers, thread_name_prefix="ocr") as pool:
+            jobs = {pool.submit(_read_one, data, n, render, threads): n for n in todo}
+            for job in as_completed(jobs):
+                found[jobs[job]] = job.result()
                 done += 1
-                if ocr.on_page:
+                if ocr.on_page:  # on the caller's thread: a Streamlit bar may be drawn here
                     ocr.on_page(done, len(pages))
-        else:  # spawn: a forked ONNX Runtime or Streamlit thread could hang
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                jobs = {pool.submit(_read_one, data, n, render, threads): n for n in todo}
-                for job in as_completed(jobs):
-                    found[jobs[job]] = job.result()
-                    done += 1
-                    if ocr.on_page:
-                        ocr.on_page(done, len(pages))
         _keep(ocr, key, found)
     return {n: found[n] for n in pages}
 
 
+_rendering = threading.Lock()  # PDFium is not thread-safe: one page is rendered at a time
+
+
 def _read_one(data: bytes, n: int, render, threads: int) -> OcrPage:
-    return recognise(render(data, n), threads)
+    with _rendering:
+        image = render(data, n)
+    return recognise(image, threads)

@@ -63,7 +63,7 @@ def test_a_file_read_before_is_not_read_again(tmp_path: Path, monkeypatch) -> No
         raise AssertionError("a cached page was read again")
 
     monkeypatch.setattr(ingest.ocr, "recognise", never)
-    monkeypatch.setattr(ingest.ocr, "ProcessPoolExecutor", never)
+    monkeypatch.setattr(ingest.ocr, "ThreadPoolExecutor", never)
     pages: list[tuple[int, int]] = []
     again = load_file(scan, Ocr(tmp_path / "ocr", on_page=lambda d, n: pages.append((d, n))))
 
