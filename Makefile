@@ -82,6 +82,7 @@ eval: build eval-index $(VENV)/.installed-milvus
 	$(EVAL) --qa evals/qa_train.jsonl
 	$(EVAL) --qa evals/followups_test.jsonl
 	$(EVAL) --qa evals/followups_train.jsonl
+	$(BIN)/python -m benchmarks.ocr --what quality,dev
 	$(MILVUS_EVAL) $(BIN)/eduqa build
 	$(MILVUS_EVAL) $(BIN)/eduqa eval --mode all
 	$(BIN)/eduqa eval-targets --gold evals/targets_gold
@@ -97,6 +98,7 @@ bench: install-dev
 	$(PIP) -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks.ask_latency
 	$(BIN)/python -m benchmarks.remove
+	$(BIN)/python -m benchmarks.ocr --what speed
 	$(BIN)/python -m benchmarks.e5_runtime --rounds 1
 	$(BIN)/python -m benchmarks.side_by_side
 	$(BIN)/python -m benchmarks.profile

@@ -256,31 +256,48 @@ def cjk_font() -> Path | None:
     return next((f for f in CJK_FONTS if f.exists()), None)
 
 
-def scanned_pages(
-    text: str, dpi: int = 150, lines_per_page: int = 30, skew: float = 0.0, noise: bool = False
-) -> list[Image.Image]:
-    """A plan printed and scanned: A4 pages at `dpi`, a serif CJK font at 12 pt, each paragraph
-    starting indented and wrapped at the text width; optionally skewed and speckled."""
+def _print_font(dpi: int) -> ImageFont.FreeTypeFont:
     font_path = cjk_font()
     assert font_path is not None, "no CJK font: apt-get install fonts-noto-cjk"
-    size = round(12 * dpi / 72)
-    font = ImageFont.truetype(str(font_path), size)
-    width, height, margin = round(8.27 * dpi), round(11.69 * dpi), round(dpi)
+    return ImageFont.truetype(str(font_path), round(12 * dpi / 72))
+
+
+def _page_size(dpi: int) -> tuple[int, int, int]:
+    """Width and height of an A4 page, and its margin, in pixels."""
+    return round(8.27 * dpi), round(11.69 * dpi), round(dpi)
+
+
+def wrapped_lines(text: str, dpi: int = 150) -> list[str]:
+    """A text's lines as printed on A4 in a serif CJK font at 12 pt: each paragraph starting
+    indented, wrapped at the text width, closing punctuation never opening a line (避头尾)."""
+    font = _print_font(dpi)
+    width, _, margin = _page_size(dpi)
     lines: list[str] = []
     for paragraph in filter(None, (p.strip() for p in text.split("\n"))):
         line = "\u3000\u3000"
-        for char in paragraph:  # closing punctuation never opens a line (避头尾)
+        for char in paragraph:
             if font.getlength(line + char) > width - 2 * margin and char not in "。，、；：）”":
                 lines.append(line)
                 line = ""
             line += char
         lines.append(line)
+    return lines
+
+
+def scanned_pages(
+    text: str, dpi: int = 150, lines_per_page: int = 30, skew: float = 0.0, noise: bool = False
+) -> list[Image.Image]:
+    """A plan printed and scanned: `wrapped_lines` on A4 pages at `dpi`, `lines_per_page` a
+    page; optionally skewed by `skew` degrees, speckled and blurred."""
+    font = _print_font(dpi)
+    width, height, margin = _page_size(dpi)
+    lines = wrapped_lines(text, dpi)
     pages = []
     for first in range(0, len(lines), lines_per_page):
         page = Image.new("L", (width, height), 255)
         draw = ImageDraw.Draw(page)
         for i, line in enumerate(lines[first : first + lines_per_page]):
-            draw.text((margin, margin + i * round(size * 1.6)), line, font=font, fill=0)
+            draw.text((margin, margin + i * round(font.size * 1.6)), line, font=font, fill=0)
         if skew:
             page = page.rotate(skew, fillcolor=255, resample=Image.Resampling.BICUBIC)
         if noise:
