@@ -216,6 +216,8 @@ def docs(index: IndexOpt = None, corpus: CorpusOpt = None, as_json: JsonOpt = Fa
             "published": d.meta.published,
             "chunks": d.chunks,
             "added": d.added,
+            "ocr_pages": [page for page, _ in d.ocr],
+            "doubtful_pages": list(d.doubtful_pages),
         }
         for d in idx.documents()
     ]

@@ -492,7 +492,7 @@ class IndexWriter:
             self._drop(doc.file_name)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         self._store.add_document(
-            doc.doc_id, doc.file_name, doc.source_format, doc.text, doc.meta, now
+            doc.doc_id, doc.file_name, doc.source_format, doc.text, doc.meta, now, doc.ocr
         )
         vids = self._store.add_chunks(doc.chunks, keys)
         passages = [passage(doc.meta, v, c) for v, c in zip(vids, doc.chunks, strict=True)]
@@ -503,7 +503,7 @@ class IndexWriter:
             doc.file_name, doc.doc_id, _fingerprint(doc), len(doc.chunks)
         )
         self._by_name[doc.file_name] = StoredDocument(
-            doc.doc_id, doc.file_name, doc.source_format, doc.meta, now, len(doc.chunks)
+            doc.doc_id, doc.file_name, doc.source_format, doc.meta, now, len(doc.chunks), doc.ocr
         )
         status = "replaced" if known is not None else "added"
         (self._replaced if known is not None else self._added).append(doc.file_name)

@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-FORMAT = 6  # on-disk layout version of an index generation (6: statement vectors)
+FORMAT = 7  # on-disk layout version of an index generation (7: OCR pages of a document)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.ocr import LOW_CONFIDENCE
 from ingest.types import Chunk, DocumentMeta, Target
 
 _SCHEMA = """
@@ -34,7 +35,8 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_type TEXT,
     issuer TEXT,
     published TEXT,
-    added TEXT NOT NULL
+    added TEXT NOT NULL,
+    ocr TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS chunks (
     vid INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -111,6 +113,12 @@ class StoredDocument:
     meta: DocumentMeta
     added: str
     chunks: int
+    ocr: tuple[tuple[int, float], ...] = ()  # (page number, confidence) of each page OCR read
+
+    @property
+    def doubtful_pages(self) -> tuple[int, ...]:
+        """Pages OCR read with a confidence below LOW_CONFIDENCE: worth a look by a person."""
+        return tuple(page for page, confidence in self.ocr if confidence < LOW_CONFIDENCE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +179,10 @@ class Store:
         text: str,
         meta: DocumentMeta,
         added: str,
+        ocr: Sequence[tuple[int, float]] = (),
     ) -> None:
         self._db.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc_id,
                 file_name,
@@ -188,6 +197,7 @@ class Store:
                 meta.issuer,
                 meta.published,
                 added,
+                json.dumps([[page, round(confidence, 4)] for page, confidence in ocr]),
             ),
         )
 
@@ -203,7 +213,7 @@ class Store:
         rows = self._db.execute(
             "SELECT d.doc_id, d.file_name, d.source_format, d.title, d.year, d.years, d.region,"
             " d.province, d.doc_type, d.issuer, d.published, d.added,"
-            " (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id)"
+            " (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id), d.ocr"
             " FROM documents d ORDER BY d.file_name"
         )
         return [
@@ -223,6 +233,7 @@ class Store:
                 ),
                 added=r[11],
                 chunks=r[12],
+                ocr=tuple((int(p), float(c)) for p, c in json.loads(r[13])),
             )
             for r in rows
         ]

@@ -18,7 +18,7 @@ from .types import Document
 
 # Bump when cleaning, metadata or chunking change their output. Recorded in the manifest; a
 # write that changes no document still publishes a generation when it differs.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"  # 4: scanned pages read by OCR
 
 
 def content_id(text: str) -> str:
@@ -83,5 +83,6 @@ def read_document(
         meta=meta,
         source_format=raw.source_format,
         chunks=chunks,
+        ocr=raw.ocr,
     )
     return replace(doc, targets=extract_targets(doc))

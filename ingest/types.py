@@ -99,3 +99,4 @@ class Document:
     source_format: str
     chunks: tuple[Chunk, ...]
     targets: tuple[Target, ...] = ()  # every figure, from `ingest.targets`
+    ocr: tuple[tuple[int, float], ...] = ()  # (page number, confidence) of each page OCR read

@@ -129,11 +129,22 @@ def _table(eng: Engine) -> list[dict]:
                 t("docs_issuer"): meta.issuer or "",
                 t("docs_published"): meta.published or "",
                 t("docs_passages_n"): doc.chunks,
+                t("docs_ocr"): _ocr_cell(doc),
                 t("docs_added_at"): doc.added[:16].replace("T", " "),
                 t("docs_file"): doc.file_name,
             }
         )
     return rows
+
+
+def _ocr_cell(doc) -> str:
+    """How many pages OCR read, and which of them it was unsure of (a person should look)."""
+    if not doc.ocr:
+        return ""
+    said = t("docs_ocr_pages").format(n=len(doc.ocr))
+    if doc.doubtful_pages:
+        said += t("docs_ocr_doubtful").format(pages="、".join(map(str, doc.doubtful_pages)))
+    return said
 
 
 def _no_index(current: Settings) -> None:

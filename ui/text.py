@@ -243,6 +243,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "docs_issuer": ("发文单位", "Issuer"),
     "docs_published": ("发布日期", "Published"),
     "docs_passages_n": ("段落数", "Passages"),
+    "docs_ocr": ("OCR", "OCR"),
+    "docs_ocr_pages": ("{n} 页经 OCR 识别", "{n} pages read by OCR"),
+    "docs_ocr_doubtful": (
+        "；第 {pages} 页识别把握低，请核对",
+        "; check page(s) {pages}: low confidence",
+    ),
     "docs_added_at": ("加入时间", "Added"),
     "ask_generate": ("用大模型生成回答", "Generate the answer with the language model"),
     "ask_generate_help": (

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.integration
 
 DOC_FIELDS = {
     "doc", "title", "year", "years", "region", "province", "doc_type", "issuer", "published",
-    "chunks",
+    "chunks", "ocr_pages", "doubtful_pages",
 }  # fmt: skip
 HIT_FIELDS = {"doc", "text", "score", "start", "end", "title", "year", "region", "section"}
 CITATION_FIELDS = {"doc", "title", "year", "region", "section", "start", "end"}

@@ -86,8 +86,11 @@ def test_a_page_photo_is_indexed_and_answered_and_a_rebuild_reads_it_once(
     assert not report.refused, report.refused
     engine = Engine.open(settings, e5)
     ans = answer(engine, "湘乡2019年公开招聘多少中小学教师？")
+    (doc,) = engine.index.documents()
     engine.close()
     assert ans.found and "150名" in ans.text
+    assert [page for page, _ in doc.ocr] == [1] and doc.source_format == "image"
+    assert doc.doubtful_pages == () and doc.ocr[0][1] > 0.9  # a clear photo
 
     monkeypatch.setattr(ingest.ocr, "recognise", None)  # any reading now fails
     again = build(settings, e5, rebuild=True)

@@ -43,3 +43,15 @@ def test_a_pages_confidence_is_its_lines_scores_weighted_by_characters() -> None
 
     assert abs(page.confidence - (4 * 1.0 + 12 * 0.8) / 16) < 1e-9
     assert OcrPage(()).confidence == 1.0 and OcrPage(()).text == ""
+
+
+def test_pages_read_with_low_confidence_are_named_for_a_person_to_check() -> None:
+    from index.store import StoredDocument
+    from ingest.ocr import LOW_CONFIDENCE
+    from ingest.types import DocumentMeta
+
+    meta = DocumentMeta("计划", 2020, (2020,), None, None, None, None, None)
+    ocr = ((1, 0.99), (2, LOW_CONFIDENCE - 0.01), (3, LOW_CONFIDENCE))
+    doc = StoredDocument("id", "scan.pdf", "pdf", meta, "2026-12-06", 3, ocr)
+
+    assert doc.doubtful_pages == (2,)
