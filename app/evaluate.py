@@ -239,6 +239,11 @@ class EvalReport:
         }
 
 
+def sliced(judged: list, key: Callable, score: Callable) -> dict:
+    """`score` of each slice of the judged items by `key` (type, language, form), in order."""
+    return {v: score([j for j in judged if key(j) == v]) for v in sorted({key(j) for j in judged})}
+
+
 def asked_of(items: list[QAItem], names: set[str], about: set[str] | None = None) -> list[QAItem]:
     """The items about plans an index holds (`names`), and only about `about` when given: a
     question about a plan the index lacks is not asked (it would test nothing). An item that
@@ -282,14 +287,8 @@ def evaluate(
         documents=len(names),
         skipped=len(every) - len(items),
         overall=metrics(judged),
-        by_type={
-            t: metrics([j for j in judged if j.item.type == t])
-            for t in sorted({j.item.type for j in judged})
-        },  # fmt: skip
-        by_language={
-            lang: metrics([j for j in judged if j.item.language == lang])
-            for lang in sorted({j.item.language for j in judged})
-        },  # fmt: skip
+        by_type=sliced(judged, lambda j: j.item.type, metrics),
+        by_language=sliced(judged, lambda j: j.item.language, metrics),
         confidence=calibration(
             [
                 (j.confidence, j.best_correct, j.item.answerable, bool(j.answer.get("found")))

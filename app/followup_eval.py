@@ -21,7 +21,7 @@ from ingest.errors import ConfigError
 
 from .answer import Answer, answer
 from .engine import Engine
-from .evaluate import MAX_STATEMENT, MAX_SUMMARY, normalise
+from .evaluate import MAX_STATEMENT, MAX_SUMMARY, normalise, sliced
 from .followup import converse
 
 
@@ -170,14 +170,8 @@ def evaluate_followups(
         documents=len(names),
         skipped=len(every) - len(items),
         overall=_rates(judged),
-        by_form={
-            f: _rates([j for j in judged if j.item.form == f])
-            for f in sorted({j.item.form for j in judged})
-        },  # fmt: skip
-        by_language={
-            lang: _rates([j for j in judged if j.item.language == lang])
-            for lang in sorted({j.item.language for j in judged})
-        },  # fmt: skip
+        by_form=sliced(judged, lambda j: j.item.form, _rates),
+        by_language=sliced(judged, lambda j: j.item.language, _rates),
         missed={
             "followup": [j.item.id for j in judged if not j.answered],
             "understood": [j.item.id for j in judged if not j.understood],

@@ -95,7 +95,7 @@ def recognise(image: np.ndarray, threads: int = 1) -> OcrPage:
     """The lines of one page image (RGB or grey), top to bottom."""
     if image.ndim == 2:
         image = np.stack([image] * 3, axis=-1)
-    out = _load_engine(threads)(image)
+    out = _load_engine(threads)(np.ascontiguousarray(image[..., ::-1]))  # OpenCV's BGR order
     if out.boxes is None or out.txts is None:
         return OcrPage(())
     lines = [
