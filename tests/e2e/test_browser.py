@@ -5,15 +5,18 @@ Tests run in file order: the upload test adds a document to the app's (private) 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from app.evaluate import evaluate, load_qa
 from tests.conftest import DEV_QA, ROOT
-from tests.filemakers import make_pdf
+from tests.filemakers import cjk_font, make_pdf, make_scan_pdf
 
 from .harness import (
     CHROMIUM_MISSING,
+    LONG_TIMEOUT,
     ask,
     chromium_path,
     open_page,
@@ -21,6 +24,7 @@ from .harness import (
     table_rows,
     targets,
     upload,
+    wait_idle,
 )
 
 # Also `integration`: the app loads the real model, so `make test-fast` leaves these out.
@@ -31,6 +35,13 @@ pytestmark = [
 ]
 
 PLANS = ROOT / "tests" / "data" / "plans"
+SCANNED_PLAN = (
+    "湘乡市2019年教育工作要点\n一、办学条件\n"
+    "1、新建改扩建城区学校3所，新增学位2400个，完成农村薄弱学校改造项目16个。\n"
+    "二、教师队伍\n2、公开招聘中小学教师150名，其中农村特岗教师60名。\n"
+    "3、组织教师全员培训，培训教师4800人次。\n三、教育质量\n"
+    "4、学前三年毛入园率达到88%以上，高考本科上线人数力争突破3000人。\n"
+)
 LILING_PLAN = (
     "醴陵市2019年教育工作要点\n"
     "一、办学条件\n"
@@ -159,3 +170,30 @@ def test_a_follow_up_is_answered_from_the_next_years_plan_under_its_understandin
 
     page.get_by_role("button", name="新对话").click()
     expect(turns).to_have_count(0)
+
+
+@pytest.mark.skipif(cjk_font() is None, reason="no CJK font to print a scan with")
+def test_a_scanned_pdf_is_read_page_by_page_and_answered_from_its_third_page(
+    page: Page, app_url: str, tmp_path
+):
+    scan = make_scan_pdf(tmp_path / "xx2019.pdf", SCANNED_PLAN, lines_per_page=3)  # 3 pages
+    open_page(page, app_url, "documents")
+    uploader = page.get_by_test_id("stFileUploader")
+    uploader.locator('input[type="file"]').set_input_files(scan)
+    expect(uploader).to_contain_text(scan.name)
+    page.get_by_role("button", name="上传并加入索引").click()
+    # the bar counts the pages OCR reads
+    expect(page.get_by_text(re.compile(r"OCR 识别 xx2019\.pdf：第 \d/3 页")).first).to_be_visible(
+        timeout=LONG_TIMEOUT
+    )
+    wait_idle(page, LONG_TIMEOUT)
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"已加入：{scan.name}")
+
+    open_page(page, app_url)
+    ask(page, "湘乡2019年学前三年毛入园率要达到多少？")
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("88%以上")
+    expect(page.locator("mark").filter(has_text="88%").first).to_be_visible()
+    page.get_by_role("button", name="在文档中查看").first.click()
+    document = page.frame_locator("iframe").first
+    expect(document.locator("mark")).to_contain_text("88%")  # the OCR text, marked
+    expect(document.locator("body")).to_contain_text("三、教育质量")
