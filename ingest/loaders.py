@@ -147,6 +147,11 @@ def _looks_binary(text: str) -> bool:
     return garbage_share(text) > _MAX_TEXT_GARBAGE_SHARE
 
 
+def letters(text: str) -> int:
+    """Chinese characters and Latin letters: what words are made of in a plan."""
+    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalpha())
+
+
 def garbage_share(text: str) -> float:
     if not text:
         return 0.0

@@ -16,7 +16,7 @@ import pypdf
 from pypdf.errors import DependencyError, PyPdfError
 
 from .errors import CorruptFileError, EncryptedPdfError, OcrUnavailableError, ScannedPdfError
-from .loaders import garbage_share, normalize_newlines, short_reason
+from .loaders import garbage_share, letters, normalize_newlines, short_reason
 from .ocr import DPI, Ocr, read_pages
 from .types import RawText
 
@@ -72,8 +72,9 @@ def load_pdf(path: Path, data: bytes, ocr: Ocr | None = None) -> RawText:
         except _RENDER_ERRORS as error:
             raise CorruptFileError(path, f"cannot render PDF page: {short_reason(error)}") from None
         for n, page in read.items():
-            if _letters(page.text) >= _letters(pages[n]):
-                pages[n] = page.text
+            said = page.text  # laid out once
+            if letters(said) >= letters(pages[n]):
+                pages[n] = said
                 confidences[n + 1] = page.confidence
             elif garbage_share("".join(pages[n].split())) > _MAX_PDF_GARBAGE_SHARE:
                 pages[n] = ""  # garbage the OCR could not read either
@@ -83,18 +84,14 @@ def load_pdf(path: Path, data: bytes, ocr: Ocr | None = None) -> RawText:
     return RawText(normalize_newlines(text), "pdf", ocr=tuple(sorted(confidences.items())))
 
 
-def _letters(text: str) -> int:
-    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalpha())
-
-
 def _usable(text: str, page: pypdf.PageObject) -> bool:
     """Whether a page's text layer reads it: letters, mostly not garbage (pypdf gives U+FFFD
     for glyphs of fonts without a Unicode map), and not a scanned image with a stamp's text."""
     body = "".join(text.split())
-    letters = _letters(body)
-    if not letters or garbage_share(body) > _MAX_PDF_GARBAGE_SHARE:
+    found = letters(body)
+    if not found or garbage_share(body) > _MAX_PDF_GARBAGE_SHARE:
         return False
-    return letters >= _MIN_PAGE_LETTERS or not _shows_image(page)
+    return found >= _MIN_PAGE_LETTERS or not _shows_image(page)
 
 
 def _shows_image(page: pypdf.PageObject) -> bool:

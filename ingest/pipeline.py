@@ -9,7 +9,7 @@ from pathlib import Path
 from .chunking import ChunkSettings, chunk_text
 from .clean import clean_text
 from .errors import EmptyDocumentError, FileTooLargeError
-from .loaders import load_file
+from .loaders import letters, load_file
 from .metadata import extract_metadata
 from .ocr import Ocr
 from .overrides import apply_overrides, read_overrides
@@ -41,11 +41,11 @@ def check_text(path: Path, text: str) -> None:
             path, f"text is {len(text):,} characters; the limit is {MAX_CHARS:,}"
         )
     body = [c for c in text if not c.isspace()]
-    letters = sum(1 for c in body if "\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalpha())
-    if letters < MIN_LETTERS or letters < MIN_LETTER_SHARE * len(body):
+    words = letters(text)  # spaces are no letters
+    if words < MIN_LETTERS or words < MIN_LETTER_SHARE * len(body):
         raise EmptyDocumentError(
             path,
-            f"too little text to be a plan: {letters} of its {len(body)} characters are "
+            f"too little text to be a plan: {words} of its {len(body)} characters are "
             "Chinese characters or letters",
         )
 
