@@ -11,19 +11,25 @@ A page's lines come back as boxes with text and a score. They are joined into pa
 way the page shows them: a line that ends short of the text's right edge, or a next line that
 starts indented, ends a paragraph; so headings stand on their own lines and the outline works.
 Results are cached by the file's content hash, so a rebuild, a metadata edit or a move to
-another backend never reads a page again. Pages are read by worker threads, one per core,
-each with its own engine: ONNX Runtime and OpenCV release the GIL while they work, and
-threads, unlike spawned processes, do not re-run the program that started them (a Streamlit
-script runs as `__main__`).
+another backend never reads a page again. Pages are read by worker processes
+(`ingest.ocr_worker`), one per core, each loading its engine once: a 30-page scan uses every
+core, and the caller's interpreter (a Streamlit server drawing the progress bar) stays free.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
+import pickle
+import queue
 import re
 import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -73,22 +79,27 @@ class OcrPage:
         return page_text(self.lines)
 
 
+def rows_of(page: OcrPage) -> list[dict]:
+    """A page as plain rows, for the cache and the worker's channel."""
+    return [asdict(line) for line in page.lines]
+
+
+def page_of(rows: list[dict]) -> OcrPage:
+    return OcrPage(tuple(OcrLine(**row) for row in rows))
+
+
 # --- reading a page ----------------------------------------------------------------------
-_local = threading.local()  # one engine per worker thread: loading the models takes ~1 s
-
-
+@functools.cache  # loading the models takes about a second: once per process
 def _load_engine(threads: int):
-    if getattr(_local, "engine", None) is None:
-        try:
-            from rapidocr import RapidOCR
+    try:
+        from rapidocr import RapidOCR
 
-            _local.engine = RapidOCR(params={
-                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-                "Global.log_level": "critical",
-            })  # fmt: skip
-        except Exception as error:  # a missing wheel, a broken model file, no ONNX Runtime
-            raise OcrUnavailableError("OCR", f"the engine cannot load ({error})") from error
-    return _local.engine
+        return RapidOCR(params={
+            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+            "Global.log_level": "critical",
+        })  # fmt: skip
+    except Exception as error:  # a missing wheel, a broken model file, no ONNX Runtime
+        raise OcrUnavailableError("OCR", f"the engine cannot load ({error})") from error
 
 
 def recognise(image: np.ndarray, threads: int = 1) -> OcrPage:
@@ -162,10 +173,10 @@ class Ocr:
     """How pages are read: where results are cached, by how many workers, with what news."""
 
     cache_dir: Path | None = None  # None: nothing cached
-    workers: int = 0  # threads reading pages at once; 0 = one per core
+    workers: int = 0  # processes reading pages at once; 0 = one per core
     on_page: PageProgress | None = None
 
-    def threads(self, pages: int) -> int:
+    def processes(self, pages: int) -> int:
         return max(1, min(pages, self.workers or os.cpu_count() or 1))
 
 
@@ -179,7 +190,7 @@ def _cached(ocr: Ocr, key: str) -> dict[int, OcrPage]:
         return {}
     try:
         raw = json.loads(path.read_text("utf-8"))
-        return {int(n): OcrPage(tuple(OcrLine(**x) for x in lines)) for n, lines in raw.items()}
+        return {int(n): page_of(rows) for n, rows in raw.items()}
     except (ValueError, TypeError, KeyError):
         return {}  # a damaged cache entry is read again, not trusted
 
@@ -190,7 +201,7 @@ def _keep(ocr: Ocr, key: str, pages: dict[int, OcrPage]) -> None:
     ocr.cache_dir.mkdir(parents=True, exist_ok=True)
     path = ocr.cache_dir / f"{key}.json"
     part = path.with_suffix(f".{os.getpid()}.part")
-    rows = {n: [asdict(line) for line in page.lines] for n, page in pages.items()}
+    rows = {n: rows_of(page) for n, page in pages.items()}
     part.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
     part.replace(path)  # whole or not at all: a killed write leaves no half entry
 
@@ -199,31 +210,95 @@ def read_pages(
     data: bytes, pages: Sequence[int], render: Callable[[bytes, int], np.ndarray], ocr: Ocr
 ) -> dict[int, OcrPage]:
     """OCR the given pages of a file (`render(data, n)` makes page n's image): from the cache
-    when this file was read before, else by worker threads, reporting each page."""
+    when this file was read before, else by worker processes, reporting each page."""
     key = cache_key(data)
     found = _cached(ocr, key)
     todo = [n for n in pages if n not in found]
     done = len(pages) - len(todo)
     if ocr.on_page and pages:
         ocr.on_page(done, len(pages))
-    if todo:
-        workers = ocr.threads(len(todo))
-        threads = max(1, (os.cpu_count() or 1) // workers)
-        with ThreadPoolExecutor(workers, thread_name_prefix="ocr") as pool:
-            jobs = {pool.submit(_read_one, data, n, render, threads): n for n in todo}
-            for job in as_completed(jobs):
-                found[jobs[job]] = job.result()
-                done += 1
-                if ocr.on_page:  # on the caller's thread: a Streamlit bar may be drawn here
-                    ocr.on_page(done, len(pages))
-        _keep(ocr, key, found)
+    if not todo:
+        return {n: found[n] for n in pages}
+    count = ocr.processes(len(todo))
+    workers = [Worker(max(1, (os.cpu_count() or 1) // count)) for _ in range(count)]
+    idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+    for worker in workers:
+        idle.put(worker)
+    pool = ThreadPoolExecutor(count, thread_name_prefix="ocr")
+    try:
+        jobs = {pool.submit(_read_one, data, n, render, idle): n for n in todo}
+        for job in as_completed(jobs):
+            found[jobs[job]] = job.result()
+            done += 1
+            if ocr.on_page:  # on the caller's thread: a Streamlit bar may be drawn here
+                ocr.on_page(done, len(pages))
+    finally:  # a failed page or a stopped caller ends the reading at once
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.close()
+    _keep(ocr, key, found)
     return {n: found[n] for n in pages}
 
 
 _rendering = threading.Lock()  # PDFium is not thread-safe: one page is rendered at a time
 
 
-def _read_one(data: bytes, n: int, render, threads: int) -> OcrPage:
+def _read_one(data: bytes, n: int, render, idle: queue.SimpleQueue) -> OcrPage:
     with _rendering:
         image = render(data, n)
-    return recognise(image, threads)
+    worker = idle.get()
+    try:
+        return worker.read(image)
+    finally:
+        idle.put(worker)
+
+
+_ROOT = Path(__file__).resolve().parents[1]  # where `ingest` is importable from
+
+
+class Worker:
+    """One OCR process (`python -m ingest.ocr_worker`), its engine loaded once for many pages;
+    its stderr is kept to say why, should it stop."""
+
+    def __init__(self, threads: int) -> None:
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        path = os.pathsep.join(filter(None, (str(_ROOT), os.environ.get("PYTHONPATH"))))
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "ingest.ocr_worker", str(threads)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+            env={**os.environ, "PYTHONPATH": path},
+        )  # fmt: skip
+
+    def read(self, image: np.ndarray) -> OcrPage:
+        try:
+            pickle.dump(np.ascontiguousarray(image), self._process.stdin, protocol=5)
+            self._process.stdin.flush()
+            kind, value = pickle.load(self._process.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            raise OcrUnavailableError(
+                "OCR", f"the OCR worker stopped ({self._last_words()})"
+            ) from None
+        if kind == "unavailable":
+            raise OcrUnavailableError("OCR", value)
+        return page_of(value)
+
+    def _last_words(self) -> str:
+        try:
+            code = self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return "it does not answer"
+        self._log.seek(0)
+        said = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        return said[-1] if said else f"exit code {code}"
+
+    def close(self) -> None:
+        """Ends the process: at once when idle (its stdin closes), killed when mid-page."""
+        with contextlib.suppress(OSError):  # a broken pipe: the process is gone already
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._process.stdout.close()
+        self._log.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import ingest.ocr
@@ -62,8 +63,7 @@ def test_a_file_read_before_is_not_read_again(tmp_path: Path, monkeypatch) -> No
     def never(*_args, **_kwargs):
         raise AssertionError("a cached page was read again")
 
-    monkeypatch.setattr(ingest.ocr, "recognise", never)
-    monkeypatch.setattr(ingest.ocr, "ThreadPoolExecutor", never)
+    monkeypatch.setattr(ingest.ocr, "Worker", never)
     pages: list[tuple[int, int]] = []
     again = load_file(scan, Ocr(tmp_path / "ocr", on_page=lambda d, n: pages.append((d, n))))
 
@@ -92,7 +92,7 @@ def test_a_page_photo_is_indexed_and_answered_and_a_rebuild_reads_it_once(
     assert [page for page, _ in doc.ocr] == [1] and doc.source_format == "image"
     assert doc.doubtful_pages == () and doc.ocr[0][1] > 0.9  # a clear photo
 
-    monkeypatch.setattr(ingest.ocr, "recognise", None)  # any reading now fails
+    monkeypatch.setattr(ingest.ocr, "Worker", None)  # any reading now fails
     again = build(settings, e5, rebuild=True)
     assert not again.refused and again.result.added == ("xiangxiang.jpg",)
 
@@ -122,10 +122,10 @@ def test_a_corrupt_scan_is_refused_with_its_reason_and_nothing_else_is_lost(
 def test_without_the_engine_scans_are_refused_with_the_reason_and_text_still_loads(
     tmp_path: Path, monkeypatch
 ) -> None:
-    def broken(threads: int):
-        raise OcrUnavailableError("OCR", "the engine cannot load (no module named 'rapidocr')")
-
-    monkeypatch.setattr(ingest.ocr, "_load_engine", broken)
+    broken = tmp_path / "site" / "rapidocr"  # a broken install, as the worker processes see it
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError(\"no module named 'onnxruntime'\")\n")
+    monkeypatch.setenv("PYTHONPATH", str(broken.parent))
     scan = make_scan_pdf(tmp_path / "scan.pdf", PLAN, lines_per_page=40)
 
     with pytest.raises(ScannedPdfError) as refused:
@@ -133,4 +133,35 @@ def test_without_the_engine_scans_are_refused_with_the_reason_and_text_still_loa
 
     assert "scan.pdf" in str(refused.value)
     assert "scanned pages need OCR, and the engine cannot load" in str(refused.value)
+    assert "onnxruntime" in str(refused.value)
     assert "150名" in load_file(make_text_file(tmp_path / "plan.txt", PLAN)).text
+
+
+def test_a_stopped_reading_ends_its_workers_and_a_dead_worker_is_named(
+    tmp_path: Path, monkeypatch
+) -> None:
+    started: list[ingest.ocr.Worker] = []
+
+    class Counted(ingest.ocr.Worker):
+        def __init__(self, threads: int) -> None:
+            super().__init__(threads)
+            started.append(self)
+
+    def stop(done: int, _total: int) -> None:
+        if done:
+            raise KeyboardInterrupt  # the user left the page after the first page was read
+
+    monkeypatch.setattr(ingest.ocr, "Worker", Counted)
+    scan = make_scan_pdf(tmp_path / "scan.pdf", PLAN, lines_per_page=3)
+
+    with pytest.raises(KeyboardInterrupt):
+        load_file(scan, Ocr(workers=2, on_page=stop))
+
+    assert len(started) == 2
+    assert all(worker._process.poll() is not None for worker in started)  # none left running
+
+    dead = ingest.ocr.Worker(1)
+    dead._process.kill()
+    with pytest.raises(OcrUnavailableError, match="the OCR worker stopped"):
+        dead.read(np.zeros((32, 32, 3), np.uint8))
+    dead.close()
