@@ -136,12 +136,21 @@ def add(
     ],
     index: IndexOpt = None,
     corpus: CorpusOpt = None,
+    one_plan: Annotated[
+        str | None,
+        typer.Option("--one-plan", help="Join the images as the pages of one plan, NAME.pdf."),
+    ] = None,
 ) -> None:
     """Copy files into the corpus and index them (refused files are named with the reason)."""
     settings = settings_for(index, corpus)
     embedder = corpus_ops.load_model(settings)
     with _file_progress() as (on_file, on_page):
-        report = corpus_ops.add_files(settings, embedder, files, on_file=on_file, on_page=on_page)
+        if one_plan:
+            uploads = corpus_ops.one_plan([(f.name, f.read_bytes()) for f in files], one_plan)
+            report = corpus_ops.add_uploads(settings, embedder, uploads, True, on_file, on_page)
+        else:
+            report = corpus_ops.add_files(settings, embedder, files, on_file=on_file,
+                                          on_page=on_page)  # fmt: skip
     _report(report)
 
 

@@ -34,7 +34,8 @@ from ingest.errors import (
     UnsupportedFileError,
     system_reason,
 )
-from ingest.loaders import SUPPORTED_EXTENSIONS
+from ingest.images import in_page_order, join_pages
+from ingest.loaders import IMAGE_EXTENSIONS, SUPPORTED_EXTENSIONS
 from ingest.ocr import Ocr
 from ingest.overrides import SIDECAR_SUFFIX, write_overrides
 from ingest.pipeline import read_document
@@ -323,6 +324,20 @@ def add_uploads(
             replace=replace,
             on_page=on_page,
         )
+
+
+def one_plan(
+    files: Sequence[tuple[str, bytes]], name: str | None = None
+) -> list[tuple[str, bytes]]:
+    """Uploads with their page photos joined into one PDF, in the natural order of their names,
+    for a plan photographed page by page: one document to ask and cite, not one per page. The
+    PDF is named `name` or after the first page; other files pass unchanged."""
+    photo = [Path(f[0]).suffix.lower() in IMAGE_EXTENSIONS for f in files]
+    if sum(photo) < (1 if name else 2):
+        return list(files)
+    pages = in_page_order([f for f, is_photo in zip(files, photo, strict=True) if is_photo])
+    joined = (Path(name or pages[0][0]).with_suffix(".pdf").name, join_pages(pages))
+    return [joined, *(f for f, is_photo in zip(files, photo, strict=True) if not is_photo)]
 
 
 def _check_name(name: str, corpus: Path) -> None:

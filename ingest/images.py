@@ -1,9 +1,12 @@
 """Page photos and scans (.png, .jpg, .jpeg, .tif, .tiff) → text by OCR, one page per image
-frame (a multi-page TIFF is a whole plan), pages separated by form feeds as in a PDF."""
+frame (a multi-page TIFF is a whole plan), pages separated by form feeds as in a PDF; and the
+photos of one plan's pages joined into one image-only PDF, so that a plan is one document."""
 
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -48,3 +51,36 @@ def render_frame(data: bytes, n: int) -> np.ndarray:
     with Image.open(io.BytesIO(data)) as image:
         image.seek(n)
         return np.asarray(ImageOps.exif_transpose(image).convert("RGB"))
+
+
+A4_WIDTH = 8.27  # inches: each joined page is as wide as A4, so it renders near the OCR dpi
+
+
+def join_pages(pages: Sequence[tuple[str, bytes]]) -> bytes:
+    """(name, bytes) page photos of one plan as one image-only PDF, in the order given; a file
+    that is not an image is refused by name."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    images = []
+    for name, data in pages:
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                images.append(ImageOps.exif_transpose(image).convert("RGB"))
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+            raise CorruptFileError(name, f"cannot read image: {short_reason(error)}") from None
+    if not images:
+        raise CorruptFileError("pages", "no page photos to join")
+    out = io.BytesIO()
+    resolution = max(image.width for image in images) / A4_WIDTH
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=resolution)
+    return out.getvalue()
+
+
+def in_page_order(pages: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Page photos in the natural order of their names: p2 before p10."""
+    return sorted(pages, key=lambda page: _natural(page[0]))
+
+
+def _natural(name: str) -> list:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name.lower())]

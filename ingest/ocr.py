@@ -97,15 +97,29 @@ def _load_engine(threads: int):
         return RapidOCR(params={
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "Global.log_level": "critical",
+            "Global.use_cls": False,  # see `recognise`
         })  # fmt: skip
     except Exception as error:  # a missing wheel, a broken model file, no ONNX Runtime
         raise OcrUnavailableError("OCR", f"the engine cannot load ({error})") from error
 
 
 def recognise(image: np.ndarray, threads: int = 1) -> OcrPage:
-    """The lines of one page image (RGB or grey), top to bottom."""
+    """The lines of one page image (RGB or grey), top to bottom; a doubtful page is read
+    upside down too, and the surer reading kept.
+
+    The page is turned, not its lines: the engine's line-by-line angle classifier turned whole
+    lines of upright print over and lost them (4% of a seed page at 200 and 300 dpi; without
+    it the worst page reads 99.8%), while a page fed in upside down reads as doubtful."""
     if image.ndim == 2:
         image = np.stack([image] * 3, axis=-1)
+    page = _read(image, threads)
+    if page.confidence < LOW_CONFIDENCE:
+        turned = _read(image[::-1, ::-1], threads)
+        page = turned if turned.confidence > page.confidence else page
+    return page
+
+
+def _read(image: np.ndarray, threads: int) -> OcrPage:
     out = _load_engine(threads)(np.ascontiguousarray(image[..., ::-1]))  # OpenCV's BGR order
     if out.boxes is None or out.txts is None:
         return OcrPage(())

@@ -18,6 +18,7 @@ from app.corpus import (
     corpus_files,
     index_exists,
     load_model,
+    one_plan,
     remove_documents,
     set_metadata,
 )
@@ -186,12 +187,14 @@ def _upload_form(current: Settings, eng: Engine | None) -> None:
             help=t("docs_upload_help").format(mb=current.max_upload_mb),
         )
         replace = st.checkbox(t("docs_replace"), value=False)
+        joined = st.checkbox(t("docs_one_plan"), value=False)
         submitted = st.form_submit_button(t("docs_upload_submit"), type="primary", icon="⬆️")
     if not (submitted and uploads):
         return
     on_file, on_page, done = _progress(t("docs_indexing"))
     files = [(f.name, f.getvalue()) for f in uploads]
     try:
+        files = one_plan(files) if joined else files
         embedder = eng.embedder if eng else _model(current.model)
         report = add_uploads(current, embedder, files, replace, on_file, on_page)
     except USER_ERRORS as error:

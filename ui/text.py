@@ -301,6 +301,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "OCR {name}: page {done} of {total}",
     ),
     "docs_replace": ("覆盖同名文档", "Replace a document of the same name"),
+    "docs_one_plan": (
+        "图片是同一份计划的各页：按文件名顺序合为一个 PDF",
+        "The images are the pages of one plan: join them, in file-name order, into one PDF",
+    ),
     "docs_upload_submit": ("上传并加入索引", "Upload and index"),
     "docs_indexing": (
         "正在读取并索引：{name}（{done}/{total}）",

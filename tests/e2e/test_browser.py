@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from app.evaluate import evaluate, load_qa
 from tests.conftest import DEV_QA, ROOT
-from tests.filemakers import cjk_font, make_pdf, make_scan_pdf
+from tests.filemakers import cjk_font, make_pdf, make_scan_pdf, scanned_pages
 
 from .harness import (
     CHROMIUM_MISSING,
@@ -197,3 +197,20 @@ def test_a_scanned_pdf_is_read_page_by_page_and_answered_from_its_third_page(
     document = page.frame_locator("iframe").first
     expect(document.locator("mark")).to_contain_text("88%")  # the OCR text, marked
     expect(document.locator("body")).to_contain_text("三、教育质量")
+
+
+@pytest.mark.skipif(cjk_font() is None, reason="no CJK font to print a scan with")
+def test_page_photos_uploaded_as_one_plan_become_one_document(page: Page, app_url: str, tmp_path):
+    photos = []
+    plan = SCANNED_PLAN.replace("湘乡市2019", "湘潭县2020")  # another plan: not a duplicate
+    for n, photo in enumerate(scanned_pages(plan, lines_per_page=4)[:2], 1):
+        photo.save(tmp_path / f"xy-p{n}.jpg", quality=85)
+        photos.append(tmp_path / f"xy-p{n}.jpg")
+    open_page(page, app_url, "documents")
+    page.get_by_test_id("stFileUploader").locator('input[type="file"]').set_input_files(photos)
+    page.get_by_text("图片是同一份计划的各页").click()
+    page.get_by_role("button", name="上传并加入索引").click()
+    wait_idle(page, LONG_TIMEOUT)
+
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("已加入：xy-p1.pdf")
+    expect(page.get_by_test_id("stAlertContentSuccess")).not_to_contain_text("xy-p2")

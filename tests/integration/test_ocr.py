@@ -5,13 +5,16 @@ engine, scans are refused with that reason and text still loads."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 import ingest.ocr
 from app.answer import answer
+from app.cli import cli
 from app.corpus import add_files, build
 from app.engine import Engine
 from app.settings import Settings
@@ -56,6 +59,14 @@ def test_a_scanned_pdf_reads_like_a_text_layer_with_its_outline(tmp_path: Path) 
     assert pages[-1] == (2, 2) and len(pages) == 3  # page progress: 0, 1 and 2 of 2 read
 
 
+def test_a_page_scanned_upside_down_is_read_turned() -> None:
+    page = np.asarray(scanned_pages(PLAN, lines_per_page=4)[1].rotate(180))
+
+    read = ingest.ocr.recognise(page)
+
+    assert "公开招聘中小学教师150名" in read.text and read.confidence > ingest.ocr.LOW_CONFIDENCE
+
+
 def test_a_file_read_before_is_not_read_again(tmp_path: Path, monkeypatch) -> None:
     scan = make_scan_pdf(tmp_path / "scan.pdf", PLAN, lines_per_page=6)
     first = load_file(scan, Ocr(tmp_path / "ocr"))
@@ -95,6 +106,27 @@ def test_a_page_photo_is_indexed_and_answered_and_a_rebuild_reads_it_once(
     monkeypatch.setattr(ingest.ocr, "Worker", None)  # any reading now fails
     again = build(settings, e5, rebuild=True)
     assert not again.refused and again.result.added == ("xiangxiang.jpg",)
+
+
+def test_page_photos_added_as_one_plan_are_one_document_in_page_order(tmp_path: Path) -> None:
+    first, second = scanned_pages(PLAN, lines_per_page=5)
+    second.save(tmp_path / "p10.png")  # named so that a plain sort would put it first
+    first.save(tmp_path / "p2.png")
+    env = {"EDUQA_INDEX": str(tmp_path / "index"), "EDUQA_CORPUS": str(tmp_path / "corpus"),
+           "EDUQA_OCR_CACHE": str(tmp_path / "ocr")}  # fmt: skip
+
+    added = CliRunner().invoke(
+        cli, ["add", "--one-plan", "xiangxiang", str(tmp_path / "p10.png"),
+              str(tmp_path / "p2.png")], env=env)  # fmt: skip
+    asked = CliRunner().invoke(cli, ["ask", "--json", "湘乡2019年培训教师多少人次？"], env=env)
+
+    assert added.exit_code == 0, added.output
+    assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == ["xiangxiang.pdf"]
+    said = json.loads(asked.stdout)
+    assert said["citation"]["doc"] == "xiangxiang.pdf" and "4800人次" in said["answer"]
+    text = read_document(tmp_path / "corpus" / "xiangxiang.pdf", ChunkSettings(),
+                         ocr=Ocr(tmp_path / "ocr")).text  # fmt: skip
+    assert text.index("湘乡市2019年教育工作要点") < text.index("4800人次")  # p2 before p10
 
 
 def test_a_corrupt_scan_is_refused_with_its_reason_and_nothing_else_is_lost(
