@@ -22,7 +22,8 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from ingest.errors import USER_ERRORS, ConfigError, one_line
+from app.errors import USER_ERRORS, one_line
+from ingest.errors import ConfigError
 
 from . import cli_compare
 from . import corpus as corpus_ops

@@ -17,23 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.errors import CopyError, NameTakenError, NameTooLongError
 from index.embedders import Embedder, load_embedder
+from index.errors import DocumentNotFoundError, IndexMissingError
 from index.generations import live_manifest
 from index.indexer import IndexWriter, WriteResult
 from index.manifest import FORMAT
 from index.store import StoredDocument
 from ingest.chunking import ChunkSettings
-from ingest.errors import (
-    CopyError,
-    DocumentNotFoundError,
-    EduqaError,
-    FileTooLargeError,
-    IndexMissingError,
-    NameTakenError,
-    NameTooLongError,
-    UnsupportedFileError,
-    system_reason,
-)
+from ingest.errors import EduqaError, FileTooLargeError, UnsupportedFileError, system_reason
 from ingest.images import in_page_order, join_pages
 from ingest.loaders import IMAGE_EXTENSIONS, SUPPORTED_EXTENSIONS
 from ingest.ocr import Ocr

@@ -21,14 +21,14 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock, Timeout
 
-from ingest.chunking import ChunkSettings
-from ingest.errors import (
+from index.errors import (
     DocumentNotFoundError,
     DuplicateDocumentError,
     IndexLockedError,
     IndexMismatchError,
     IndexMissingError,
 )
+from ingest.chunking import ChunkSettings
 from ingest.pipeline import PIPELINE_VERSION
 from ingest.statements import statements
 from ingest.targets import indicator_key

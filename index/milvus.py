@@ -35,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from ingest.errors import ConfigError, IndexMismatchError, MilvusUnavailableError
+from index.errors import IndexMismatchError, MilvusUnavailableError
+from ingest.errors import ConfigError
 
 from .backend import Backend, Candidates, Passage, Scope, lexical_text
 from .filters import Filters

@@ -1,13 +1,13 @@
-"""One error hierarchy for the whole project.
+"""The base of eduqa's errors, and what reading a file can refuse.
 
 Every message names the file (or index), the reason and, where there is one, the fix, so the CLI
-can print it as a single line and the UI can show it as is.
+can print it as a single line and the UI can show it as is. Each layer keeps the errors it
+raises beside it (`index/errors.py`, `app/errors.py`); `EduqaError` and `ConfigError`, which
+every layer raises, live here at the bottom.
 """
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 
 
@@ -49,53 +49,12 @@ class OcrUnavailableError(EduqaError):
     """The OCR engine cannot load (a missing or broken install)."""
 
 
-class DuplicateDocumentError(EduqaError):
-    """The same content is already indexed under another file name."""
-
-
 class FileTooLargeError(EduqaError):
     """An upload over the configured size limit."""
 
 
-class NameTooLongError(EduqaError):
-    """A file name too long to keep beside its metadata sidecar in the corpus folder."""
-
-
-class CopyError(EduqaError):
-    """A file could not be copied into the corpus folder (a full disk, no permission)."""
-
-
-class NameTakenError(EduqaError):
-    """Another document already has this file name (and replacing it was not asked for)."""
-
-
-class DocumentNotFoundError(EduqaError):
-    """A document name that the index does not hold."""
-
-
-class IndexMissingError(EduqaError):
-    """No index at the given directory yet."""
-
-
-class IndexMismatchError(EduqaError):
-    """The index was built with another embedder or format than the one asked for."""
-
-
-class IndexLockedError(EduqaError):
-    """Another process is writing the index."""
-
-
 class ConfigError(EduqaError):
     """A setting or option with a value eduqa cannot use (also: a missing optional extra)."""
-
-
-class MilvusUnavailableError(EduqaError):
-    """The Milvus the settings name cannot be reached or opened."""
-
-
-# what a user can meet: eduqa's own refusals, and what the system or SQLite refused (a full
-# disk, a read-only or missing folder, a locked database); shutil.Error is an OSError
-USER_ERRORS = (EduqaError, OSError, sqlite3.Error)
 
 
 def system_reason(error: OSError) -> str:
@@ -104,14 +63,8 @@ def system_reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def one_line(error: BaseException) -> str:
-    """An error as one line, "what: why", for the command line and the page."""
-    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
-        source, _, why = error.args[0][0]  # the first file a copy of a folder failed on
-        return f"{source}: {why}"
-    if isinstance(error, OSError):
-        where = error.filename if error.filename is not None else "eduqa"
-        return f"{where}: {system_reason(error)}"
-    if isinstance(error, sqlite3.Error):
-        return f"the index database: {error}"
-    return str(error)
+def short_reason(error: Exception) -> str:
+    """First line of a parser's message, unquoted (KeyError quotes its argument)."""
+    message = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+    first_line = message.strip().splitlines()[0] if message.strip() else type(error).__name__
+    return first_line[:200]

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import CorruptFileError, OcrUnavailableError, ScannedPdfError
-from .loaders import short_reason
+from .errors import CorruptFileError, OcrUnavailableError, ScannedPdfError, short_reason
 from .ocr import Ocr, read_pages
 from .types import RawText
 

@@ -10,18 +10,14 @@ DOCX table rows as cells joined by " | ".
 from __future__ import annotations
 
 import codecs
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import charset_normalizer
 
-from ingest.errors import (
-    DecodingError,
-    EmptyDocumentError,
-    UnsupportedFileError,
-)
+from ingest.chinese import garbage_share, normalize_newlines
+from ingest.errors import DecodingError, EmptyDocumentError, UnsupportedFileError
 from ingest.types import RawText
 
 if TYPE_CHECKING:
@@ -42,7 +38,6 @@ _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030"})  # codecs.lookup() names
 # Share of decoded characters that may be control, unassigned or replacement characters before
 # the "text" is judged to be binary data that happened to decode.
 _MAX_TEXT_GARBAGE_SHARE = 0.05
-_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
 
 
 def load_file(path: Path, ocr: Ocr | None = None) -> RawText:
@@ -74,10 +69,6 @@ def load_file(path: Path, ocr: Ocr | None = None) -> RawText:
     if not raw.text.strip():
         raise EmptyDocumentError(path, NO_TEXT)
     return raw
-
-
-def normalize_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --- plain text and Markdown ---------------------------------------------------------------
@@ -145,31 +136,6 @@ def _utf8_until(data: bytes, end: int) -> bool:
 
 def _looks_binary(text: str) -> bool:
     return garbage_share(text) > _MAX_TEXT_GARBAGE_SHARE
-
-
-def letters(text: str) -> int:
-    """Chinese characters and Latin letters: what words are made of in a plan."""
-    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalpha())
-
-
-def garbage_share(text: str) -> float:
-    if not text:
-        return 0.0
-    return sum(1 for char in text if _is_garbage(char)) / len(text)
-
-
-def _is_garbage(char: str) -> bool:
-    if char == "\ufffd":
-        return True
-    # Cc: control, Cs: lone surrogate, Co: private use, Cn: unassigned.
-    return unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and char not in _TEXT_CONTROLS
-
-
-def short_reason(error: Exception) -> str:
-    """First line of a parser's message, unquoted (KeyError quotes its argument)."""
-    message = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
-    first_line = message.strip().splitlines()[0] if message.strip() else type(error).__name__
-    return first_line[:200]
 
 
 def _load_pdf(path: Path, data: bytes, ocr: Ocr | None = None) -> RawText:

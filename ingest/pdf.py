@@ -15,8 +15,14 @@ from pathlib import Path
 import pypdf
 from pypdf.errors import DependencyError, PyPdfError
 
-from .errors import CorruptFileError, EncryptedPdfError, OcrUnavailableError, ScannedPdfError
-from .loaders import garbage_share, letters, normalize_newlines, short_reason
+from .chinese import garbage_share, letters, normalize_newlines
+from .errors import (
+    CorruptFileError,
+    EncryptedPdfError,
+    OcrUnavailableError,
+    ScannedPdfError,
+    short_reason,
+)
 from .ocr import DPI, Ocr, read_pages
 from .types import RawText
 

@@ -6,10 +6,11 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
+from .chinese import letters
 from .chunking import ChunkSettings, chunk_text
 from .clean import clean_text
 from .errors import EmptyDocumentError, FileTooLargeError
-from .loaders import letters, load_file
+from .loaders import load_file
 from .metadata import extract_metadata
 from .ocr import Ocr
 from .overrides import apply_overrides, read_overrides

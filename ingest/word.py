@@ -18,8 +18,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from .errors import CorruptFileError, FileTooLargeError
-from .loaders import normalize_newlines, short_reason
+from .chinese import normalize_newlines
+from .errors import CorruptFileError, FileTooLargeError, short_reason
 from .types import RawText
 
 # python-docx on a zip that is not a Word package: OpcError (no package), KeyError (missing part),

@@ -11,7 +11,8 @@ import streamlit as st
 from app.engine import Engine
 from app.search import Hit
 from app.settings import Settings, load_settings
-from ingest.errors import EduqaError, IndexMissingError
+from index.errors import IndexMissingError
+from ingest.errors import EduqaError
 
 from .text import TEXT
 

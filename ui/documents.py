@@ -23,8 +23,8 @@ from app.corpus import (
     set_metadata,
 )
 from app.engine import Engine
+from app.errors import USER_ERRORS, one_line
 from app.settings import Settings
-from ingest.errors import USER_ERRORS, one_line
 
 from .common import engine, forget_engine, marked, settings, t
 

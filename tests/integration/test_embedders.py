@@ -10,8 +10,8 @@ import pytest
 from app.corpus import build
 from app.settings import Settings
 from index.embedders import E5Embedder, load_embedder
+from index.errors import IndexMismatchError
 from index.indexer import Index
-from ingest.errors import IndexMismatchError
 
 pytestmark = pytest.mark.integration
 

@@ -17,16 +17,12 @@ import pytest
 
 from index import milvus
 from index.backend import BACKENDS, Backend
+from index.errors import DuplicateDocumentError, IndexLockedError, IndexMismatchError
 from index.filters import Filters
 from index.generations import live_manifest
 from index.indexer import CURRENT, Index, IndexWriter, WriteResult
 from index.lexical import tokenize
 from ingest.chunking import ChunkSettings
-from ingest.errors import (
-    DuplicateDocumentError,
-    IndexLockedError,
-    IndexMismatchError,
-)
 from ingest.pipeline import read_document
 from ingest.targets import indicator_key
 from ingest.types import Document

@@ -16,12 +16,13 @@ from app.lexicon import load_lexicon
 from app.query import analyse
 from index import milvus
 from index.backend import Backend
+from index.errors import IndexMismatchError, MilvusUnavailableError
 from index.filters import Filters
 from index.generations import live_manifest
 from index.indexer import Index, IndexWriter
 from index.lexical import tokenize
 from ingest.chunking import ChunkSettings
-from ingest.errors import ConfigError, IndexMismatchError, MilvusUnavailableError
+from ingest.errors import ConfigError
 from ingest.pipeline import read_document
 from ingest.types import Document
 from tests.fakes import FakeEmbedder
