@@ -209,7 +209,7 @@ def migrate(
 @cli.command()
 def docs(index: IndexOpt = None, corpus: CorpusOpt = None, as_json: JsonOpt = False) -> None:
     """List the indexed documents with their metadata."""
-    from index.indexer import Index
+    from index.reader import Index
 
     settings = settings_for(index, corpus)
     idx = Index.open(settings.index_dir, backend=settings.backend)

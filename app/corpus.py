@@ -21,9 +21,9 @@ from app.errors import CopyError, NameTakenError, NameTooLongError
 from index.embedders import Embedder, load_embedder
 from index.errors import DocumentNotFoundError, IndexMissingError
 from index.generations import live_manifest
-from index.indexer import IndexWriter, WriteResult
 from index.manifest import FORMAT
 from index.store import StoredDocument
+from index.writer import IndexWriter, WriteResult
 from ingest.chunking import ChunkSettings
 from ingest.errors import EduqaError, FileTooLargeError, UnsupportedFileError, system_reason
 from ingest.images import in_page_order, join_pages

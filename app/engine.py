@@ -15,7 +15,7 @@ import numpy as np
 
 from index.backend import SearchIndex
 from index.embedders import Embedder
-from index.indexer import Index
+from index.reader import Index
 from index.store import StoredDocument
 
 from .corpus import load_model

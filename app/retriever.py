@@ -30,7 +30,7 @@ class EduqaRetriever(BaseRetriever):
     engine: Any  # an app.engine.Engine (pydantic cannot build a schema for its Protocol field)
     k: int = 10
     mode: str = "hybrid"
-    filters: Any = Filters()  # an index.indexer.Filters
+    filters: Any = Filters()  # an index.filters.Filters
     history: list[str] = []  # the conversation's earlier questions, oldest first
 
     def _get_relevant_documents(

@@ -68,7 +68,7 @@ def synthetic_plan(passages: int) -> str:
 def measure(passages: int, base: Path) -> dict:
     from app.corpus import add_files, build, remove_documents
     from app.settings import Settings
-    from index.indexer import Index
+    from index.reader import Index
 
     corpus = base / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)

@@ -38,7 +38,7 @@ def _real_vectors() -> tuple[np.ndarray, np.ndarray]:
     from app.evaluate import load_qa
     from app.settings import load_settings
     from index.backend import Backend
-    from index.indexer import Index
+    from index.reader import Index
 
     # its own FAISS index of the seeds, whichever backend and index the user has set up
     settings = replace(

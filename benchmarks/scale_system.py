@@ -136,9 +136,9 @@ def worker(passages: int, workdir: Path) -> dict:
     from app.search import search
     from app.settings import load_settings
     from index.filters import Filters
-    from index.indexer import IndexWriter
     from index.lexical import tokenize
     from index.milvus import LITE_FILE
+    from index.writer import IndexWriter
 
     settings = load_settings().with_paths(workdir / f"index-{passages}", workdir / "corpus")
     embedder = DerivedEmbedder(load_model(settings), np.load(workdir / "passages.npy"))

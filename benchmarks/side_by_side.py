@@ -61,7 +61,7 @@ def eduqa_worker(workdir: Path, qa: Path) -> dict:
     from app.evaluate import evaluate, load_qa
     from app.search import search
     from app.settings import load_settings
-    from index.indexer import passage_for_embedding
+    from index.writer import passage_for_embedding
     from ingest.pipeline import read_document
     from ingest.targets import indicator_key
 

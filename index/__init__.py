@@ -2,7 +2,9 @@
 
 from .backend import SearchIndex
 from .embedders import DEFAULT_MODEL, Embedder, load_embedder
-from .indexer import Filters, Index, IndexWriter, WriteResult
+from .filters import Filters
+from .reader import Index
+from .writer import IndexWriter, WriteResult
 
 __all__ = [
     "DEFAULT_MODEL",

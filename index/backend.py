@@ -26,7 +26,7 @@ import numpy as np
 from ingest.types import Chunk, Target
 
 from .filters import Filters
-from .store import ChunkRow, StoredDocument
+from .store import ChunkRow, Store, StoredDocument
 
 if TYPE_CHECKING:
     from .manifest import Manifest
@@ -118,6 +118,42 @@ class PassageWriter(Protocol):
     def remove(self, passages: Sequence[Passage]) -> None: ...
     def save(self, work: Path, live: np.ndarray, manifest: Manifest) -> Manifest: ...
     def committed(self, root: Path) -> None: ...
+
+
+class PassageBackend(Protocol):
+    """What a backend does for the index (`local.py`, `milvus.py`), so that no other module
+    branches on which one it is. `passage_backend` picks it."""
+
+    def open(
+        self, root: Path, generation: Path, manifest: Manifest, store: Store, vids: np.ndarray
+    ) -> PassageSearch:
+        """The read side of a generation: its live passages are `vids`, ascending."""
+
+    def create(self, root: Path, live: Manifest | None, dim: int) -> PassageWriter:
+        """An empty write side for the next generation (`live`: the live one, if any)."""
+
+    def carry(self, live: Path, work: Path) -> None:
+        """Copy the live generation's files into `work`, for the next one to change."""
+
+    def resume(self, root: Path, work: Path, manifest: Manifest, vids: np.ndarray) -> PassageWriter:
+        """The write side continuing the live generation, carried into `work`."""
+
+    def repair(self, root: Path, live: Path, manifest: Manifest) -> None:
+        """Undo what a writer that crashed left outside the generations."""
+
+    def retire(self, root: Path, manifest: Manifest) -> None:
+        """Drop what an index that moved to another backend left in this one."""
+
+
+def passage_backend(config: Backend) -> PassageBackend:
+    """The backend `config` names (imported on first use: Milvus's client is heavy)."""
+    if config.kind == "milvus":
+        from .milvus import MilvusBackend
+
+        return MilvusBackend(config)
+    from .local import LocalBackend
+
+    return LocalBackend()
 
 
 class SearchIndex(Protocol):

@@ -47,6 +47,20 @@ def next_generation_name(root: Path) -> str:
     return f"gen-{max(numbers, default=0) + 1:06d}"
 
 
+def carry(live: Path, work: Path, linked: str | None = None) -> None:
+    """Copy the live generation's files into `work` for the next one to change; files whose
+    path holds `linked` ("lexical/seg-": folders never changed once written) are hard-linked."""
+    mark = f"{os.sep}{linked}" if linked else None
+
+    def copy(source: str, target: str) -> None:
+        if mark is not None and mark in source:
+            os.link(source, target)
+        else:
+            shutil.copy2(source, target)
+
+    shutil.copytree(live, work, copy_function=copy)
+
+
 def switch_to(root: Path, work: Path) -> Path:
     """Make the prepared directory `work` the live generation; returns its new path."""
     _fsync_tree(work)

@@ -8,6 +8,7 @@ in with the rest of the generation.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,8 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from .backend import Candidates, Passage, Scope
+from .generations import carry
 from .lexical import LexicalIndex, tokenize
 from .manifest import Manifest
+from .store import Store
 from .vectors import VectorIndex, layout_for
 
 VECTORS, LEXICAL = "vectors.faiss", "lexical"
@@ -123,3 +126,28 @@ class LocalWriter:
         if wanted != vectors.layout:
             vids, rows = vectors.all_vectors()
             self._vectors = VectorIndex.with_layout(wanted, vids, rows)
+
+
+class LocalBackend:
+    """FAISS and BM25 files inside each generation: nothing lives outside it, so there is
+    nothing to repair or retire."""
+
+    def open(
+        self, root: Path, generation: Path, manifest: Manifest, store: Store, vids: np.ndarray
+    ) -> LocalSearch:
+        return LocalSearch(generation, manifest, vids)
+
+    def create(self, root: Path, live: Manifest | None, dim: int) -> LocalWriter:
+        return LocalWriter.empty(dim)
+
+    def carry(self, live: Path, work: Path) -> None:
+        carry(live, work, linked=f"{LEXICAL}{os.sep}seg-")  # segments never change once written
+
+    def resume(self, root: Path, work: Path, manifest: Manifest, vids: np.ndarray) -> LocalWriter:
+        return LocalWriter.load(work, manifest, vids)
+
+    def repair(self, root: Path, live: Path, manifest: Manifest) -> None:
+        pass
+
+    def retire(self, root: Path, manifest: Manifest) -> None:
+        pass

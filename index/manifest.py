@@ -12,6 +12,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from index.errors import IndexMismatchError
+
 FORMAT = 7  # on-disk layout version of an index generation (7: OCR pages of a document)
 
 
@@ -60,3 +62,26 @@ class Manifest:
     @classmethod
     def read(cls, path: Path) -> Manifest:
         return cls.from_json(path.read_text(encoding="utf-8"))
+
+    def check(self, root: Path, embedder: str | None, backend: str | None) -> None:
+        """Refuse an index another eduqa version, another embedder or another backend built
+        (None: not checked), naming the fix."""
+        if self.format != FORMAT:
+            raise IndexMismatchError(
+                root,
+                f"built by another eduqa version (index format {self.format}, this one reads "
+                f"{FORMAT}); rebuild it with `eduqa build --rebuild`",
+            )
+        if embedder is not None and self.embedder != embedder:
+            raise IndexMismatchError(
+                root,
+                f"built with embedder '{self.embedder}', not '{embedder}'; rebuild it with "
+                "`eduqa build --rebuild` or use the model it was built with",
+            )
+        if backend is not None and self.backend != backend:
+            raise IndexMismatchError(
+                root,
+                f"held by the {self.backend} backend, but EDUQA_BACKEND is {backend}; "
+                f"`eduqa migrate` moves it to {backend} with every document, or set "
+                f"EDUQA_BACKEND={self.backend}",
+            )

@@ -40,10 +40,10 @@ from ingest.errors import ConfigError
 
 from .backend import Backend, Candidates, Passage, Scope, lexical_text
 from .filters import Filters
-from .generations import generation_manifests
+from .generations import carry, generation_manifests, next_generation_name
 from .lexical import tokenize, words
 from .manifest import Manifest
-from .store import Store
+from .store import STORE_FILE, Store
 from .terms import TermStats
 
 LITE_FILE = "milvus.db"  # Milvus Lite's data directory inside the index directory
@@ -166,13 +166,6 @@ def has_collection(client: Any, root: Path, name: str) -> None:
             "EDUQA_MILVUS_URI does not have; point EDUQA_MILVUS_URI at the Milvus it was "
             "built on, or rebuild it there with `eduqa build --rebuild`",
         )
-
-
-def drop_collection(backend: Backend, root: Path, name: str) -> None:
-    """Drop a collection no generation will read again (the index moved to another backend)."""
-    client = client_for(backend, root)
-    if client.has_collection(name):
-        client.drop_collection(name)
 
 
 class MilvusSearch:
@@ -304,7 +297,43 @@ class MilvusWriter:
             self._rows = []
 
 
-def repair(client: Any, root: Path, generation: Path, manifest: Manifest, last_vid: int) -> None:
+class MilvusBackend:
+    """One collection per index on the Milvus `config` names (see the module's docstring)."""
+
+    def __init__(self, config: Backend) -> None:
+        self.config = config
+
+    def open(
+        self, root: Path, generation: Path, manifest: Manifest, store: Store, vids: np.ndarray
+    ) -> MilvusSearch:
+        return MilvusSearch(client_for(self.config, root), generation, manifest, vids, store)
+
+    def create(self, root: Path, live: Manifest | None, dim: int) -> MilvusWriter:
+        on_milvus = live if live is not None and live.backend == "milvus" else None
+        name = collection_name(root, next_generation_name(root), on_milvus)
+        return MilvusWriter.create(client_for(self.config, root), name, dim)
+
+    def carry(self, live: Path, work: Path) -> None:
+        carry(live, work)
+
+    def resume(self, root: Path, work: Path, manifest: Manifest, vids: np.ndarray) -> MilvusWriter:
+        return MilvusWriter.load(client_for(self.config, root), work, manifest, len(vids))
+
+    def repair(self, root: Path, live: Path, manifest: Manifest) -> None:
+        store = Store(live / STORE_FILE, readonly=True)
+        try:
+            last = store.last_vid()
+        finally:
+            store.close()
+        _repair(client_for(self.config, root), root, live, manifest, last)
+
+    def retire(self, root: Path, manifest: Manifest) -> None:
+        client = client_for(self.config, root)
+        if client.has_collection(manifest.collection):
+            client.drop_collection(manifest.collection)
+
+
+def _repair(client: Any, root: Path, generation: Path, manifest: Manifest, last_vid: int) -> None:
     """Undo what a crashed writer left in Milvus: passages no generation committed, deletions
     the live generation still owes, collections no generation names."""
     if client.has_collection(manifest.collection):

@@ -85,22 +85,25 @@ CREATE TABLE IF NOT EXISTS embeddings (
 _CHUNK_COLUMNS = "c.vid, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.section, c.year, c.kind"
 
 
-def _chunk_row(row: Sequence, text: str) -> ChunkRow:
+def _chunk_row(row: sqlite3.Row, text: str) -> ChunkRow:
     """A passage from a row of _CHUNK_COLUMNS and its text."""
     return ChunkRow(
-        vid=row[0],
+        vid=row["vid"],
         chunk=Chunk(
-            chunk_id=row[1],
-            doc_id=row[2],
-            ordinal=row[3],
-            start=row[4],
-            end=row[5],
+            chunk_id=row["chunk_id"],
+            doc_id=row["doc_id"],
+            ordinal=row["ordinal"],
+            start=row["start"],
+            end=row["end"],
             text=text,
-            section=tuple(json.loads(row[6])),
-            year=row[7],
-            kind=row[8],
+            section=tuple(json.loads(row["section"])),
+            year=row["year"],
+            kind=row["kind"],
         ),
     )
+
+
+STORE_FILE = "store.sqlite"  # the store of a generation, inside its folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,7 @@ class Store:
             else:
                 db = sqlite3.connect(self._path, check_same_thread=False)
             db.execute("PRAGMA foreign_keys = ON")
+            db.row_factory = sqlite3.Row  # columns by name
             self._local.db = db
             with self._lock:
                 self._connections.append(db)
@@ -203,7 +207,8 @@ class Store:
 
     def remove_document(self, doc_id: str) -> list[int]:
         """Delete a document and its passages; returns the removed vector ids."""
-        vids = [r[0] for r in self._db.execute("SELECT vid FROM chunks WHERE doc_id=?", (doc_id,))]
+        found = self._db.execute("SELECT vid FROM chunks WHERE doc_id=?", (doc_id,))
+        vids = [r["vid"] for r in found]
         self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
         self._db.execute("DELETE FROM targets WHERE doc_id=?", (doc_id,))
         self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
@@ -213,34 +218,34 @@ class Store:
         rows = self._db.execute(
             "SELECT d.doc_id, d.file_name, d.source_format, d.title, d.year, d.years, d.region,"
             " d.province, d.doc_type, d.issuer, d.published, d.added,"
-            " (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id), d.ocr"
+            " (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id) AS chunks, d.ocr"
             " FROM documents d ORDER BY d.file_name"
         )
         return [
             StoredDocument(
-                doc_id=r[0],
-                file_name=r[1],
-                source_format=r[2],
+                doc_id=r["doc_id"],
+                file_name=r["file_name"],
+                source_format=r["source_format"],
                 meta=DocumentMeta(
-                    title=r[3],
-                    year=r[4],
-                    years=tuple(json.loads(r[5])),
-                    region=r[6],
-                    province=r[7],
-                    doc_type=r[8],
-                    issuer=r[9],
-                    published=r[10],
+                    title=r["title"],
+                    year=r["year"],
+                    years=tuple(json.loads(r["years"])),
+                    region=r["region"],
+                    province=r["province"],
+                    doc_type=r["doc_type"],
+                    issuer=r["issuer"],
+                    published=r["published"],
                 ),
-                added=r[11],
-                chunks=r[12],
-                ocr=tuple((int(p), float(c)) for p, c in json.loads(r[13])),
+                added=r["added"],
+                chunks=r["chunks"],
+                ocr=tuple((int(p), float(c)) for p, c in json.loads(r["ocr"])),
             )
             for r in rows
         ]
 
     def document_text(self, doc_id: str) -> str:
         row = self._db.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-        return row[0] if row else ""
+        return row["text"] if row else ""
 
     # chunks ----------------------------------------------------------------------------------
     def add_chunks(self, chunks: Sequence[Chunk], embed_keys: Sequence[str]) -> list[int]:
@@ -293,7 +298,7 @@ class Store:
         """The highest vector id ever handed out (0 for none): ids above it belong to no
         committed generation."""
         row = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name='chunks'").fetchone()
-        return int(row[0]) if row else 0
+        return int(row["seq"]) if row else 0
 
     def passage_vectors(self, vids: Sequence[int], dim: int) -> np.ndarray:
         """The embeddings of these passages, in the order asked, from the embedding cache."""
@@ -314,9 +319,9 @@ class Store:
     def chunk_table(self) -> tuple[np.ndarray, list[str], np.ndarray]:
         """(vids, doc_id per row, passage year per row, -1 when unknown), in vid order."""
         rows = self._db.execute("SELECT vid, doc_id, year FROM chunks ORDER BY vid").fetchall()
-        vids = np.array([r[0] for r in rows], dtype=np.int64)
-        years = np.array([r[2] if r[2] is not None else -1 for r in rows], dtype=np.int32)
-        return vids, [r[1] for r in rows], years
+        vids = np.array([r["vid"] for r in rows], dtype=np.int64)
+        years = np.array([-1 if r["year"] is None else r["year"] for r in rows], dtype=np.int32)
+        return vids, [r["doc_id"] for r in rows], years
 
     def chunks(self, vids: Iterable[int]) -> list[ChunkRow]:
         """Passages by vector id, in the order asked, with their text cut from the document."""
@@ -325,11 +330,12 @@ class Store:
             return []
         marks = ",".join("?" * len(wanted))
         rows = self._db.execute(
-            f"SELECT {_CHUNK_COLUMNS}, substr(d.text, c.start + 1, c.end - c.start) FROM chunks c"
+            f"SELECT {_CHUNK_COLUMNS}, substr(d.text, c.start + 1, c.end - c.start) AS text"
+            " FROM chunks c"
             f" JOIN documents d ON d.doc_id = c.doc_id WHERE c.vid IN ({marks})",
             wanted,
         ).fetchall()
-        by_vid = {r[0]: _chunk_row(r, r[-1]) for r in rows}
+        by_vid = {r["vid"]: _chunk_row(r, r["text"]) for r in rows}
         return [by_vid[v] for v in wanted if v in by_vid]
 
     def document_chunks(self, doc_id: str) -> list[ChunkRow]:
@@ -342,7 +348,8 @@ class Store:
         rows = self._db.execute(
             f"SELECT {_CHUNK_COLUMNS} FROM chunks c WHERE c.doc_id=? ORDER BY c.ordinal", (doc_id,)
         )
-        return [_chunk_row(r, found[0][r[4] : r[5]]) for r in rows]
+        text = found["text"]
+        return [_chunk_row(r, text[r["start"] : r["end"]]) for r in rows]
 
     # targets ---------------------------------------------------------------------------------
     def add_targets(self, targets: Sequence[Target], embed_keys: Sequence[str]) -> None:
@@ -375,29 +382,29 @@ class Store:
         """Every target with its indicator's embedding-cache key, in document and text order."""
         rows = self._db.execute(
             "SELECT t.doc_id, t.indicator, t.value, t.value_max, t.unit, t.qualifier, t.kind,"
-            " t.year, t.section, substr(d.text, t.start + 1, t.end - t.start), t.start, t.end,"
-            " t.figure_start, t.figure_end, t.embed_key FROM targets t"
+            " t.year, t.section, substr(d.text, t.start + 1, t.end - t.start) AS text,"
+            " t.start, t.end, t.figure_start, t.figure_end, t.embed_key FROM targets t"
             " JOIN documents d ON d.doc_id = t.doc_id ORDER BY d.file_name, t.figure_start"
         )
         return [
             (
                 Target(
-                    doc_id=r[0],
-                    indicator=r[1],
-                    value=r[2],
-                    value_max=r[3],
-                    unit=r[4],
-                    qualifier=r[5],
-                    kind=r[6],
-                    year=r[7],
-                    section=tuple(json.loads(r[8])),
-                    text=r[9],
-                    start=r[10],
-                    end=r[11],
-                    figure_start=r[12],
-                    figure_end=r[13],
+                    doc_id=r["doc_id"],
+                    indicator=r["indicator"],
+                    value=r["value"],
+                    value_max=r["value_max"],
+                    unit=r["unit"],
+                    qualifier=r["qualifier"],
+                    kind=r["kind"],
+                    year=r["year"],
+                    section=tuple(json.loads(r["section"])),
+                    text=r["text"],
+                    start=r["start"],
+                    end=r["end"],
+                    figure_start=r["figure_start"],
+                    figure_end=r["figure_end"],
                 ),
-                r[14],
+                r["embed_key"],
             )
             for r in rows
         ]

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.settings import load_settings
 from index.backend import BACKENDS
-from index.indexer import CURRENT, Index
+from index.generations import CURRENT
+from index.reader import Index
 from tests.filemakers import (
     Heading,
     make_corrupt_docx,

@@ -11,7 +11,7 @@ from app.corpus import build
 from app.settings import Settings
 from index.embedders import E5Embedder, load_embedder
 from index.errors import IndexMismatchError
-from index.indexer import Index
+from index.reader import Index
 
 pytestmark = pytest.mark.integration
 

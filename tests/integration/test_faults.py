@@ -63,7 +63,7 @@ def built(two_plans: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
 
 def indexed(index: Path) -> dict[str, str]:
     """File name → cleaned text of every document the live index holds."""
-    from index.indexer import Index
+    from index.reader import Index
 
     opened = Index.open(index)
     try:
@@ -91,7 +91,8 @@ def crash_and_recover(built: tuple[Path, Path], *args: object, step: str) -> dic
     writer; returns what the index holds once corpus and index agree again."""
     crashed = eduqa(*args, crash=step)
     assert crashed.returncode == -signal.SIGKILL, (crashed.returncode, crashed.stderr)
-    assert eduqa("docs").returncode == 0  # readers carry on meanwhile
+    shown = eduqa("docs")
+    assert shown.returncode == 0, shown.stderr  # readers carry on meanwhile
     done = eduqa("build")
     assert done.returncode == 0, done.stderr
     return assert_agree(*built)

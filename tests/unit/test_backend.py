@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 
 from index.backend import SearchIndex
-from index.indexer import Index
+from index.reader import Index
 
 
 def test_index_has_every_method_of_the_interface_with_its_parameters() -> None:

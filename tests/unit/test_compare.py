@@ -15,7 +15,7 @@ from app.lexicon import load_lexicon
 from app.query import Region, region_aliases
 from app.settings import Settings
 from index.filters import Filters
-from index.indexer import IndexWriter
+from index.writer import IndexWriter
 from ingest.chunking import ChunkSettings
 from ingest.errors import ConfigError
 from ingest.pipeline import read_document

@@ -19,9 +19,10 @@ from index import milvus
 from index.backend import BACKENDS, Backend
 from index.errors import DuplicateDocumentError, IndexLockedError, IndexMismatchError
 from index.filters import Filters
-from index.generations import live_manifest
-from index.indexer import CURRENT, Index, IndexWriter, WriteResult
+from index.generations import CURRENT, live_manifest
 from index.lexical import tokenize
+from index.reader import Index
+from index.writer import IndexWriter, WriteResult
 from ingest.chunking import ChunkSettings
 from ingest.pipeline import read_document
 from ingest.targets import indicator_key
@@ -326,7 +327,7 @@ _CRASHING_WRITER = textwrap.dedent(
     from pathlib import Path
     from index import milvus
     from index.backend import Backend
-    from index.indexer import IndexWriter
+    from index.writer import IndexWriter
     from ingest.chunking import ChunkSettings
     from ingest.pipeline import read_document
     from tests.fakes import FakeEmbedder

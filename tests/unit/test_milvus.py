@@ -19,8 +19,9 @@ from index.backend import Backend
 from index.errors import IndexMismatchError, MilvusUnavailableError
 from index.filters import Filters
 from index.generations import live_manifest
-from index.indexer import Index, IndexWriter
 from index.lexical import tokenize
+from index.reader import Index
+from index.writer import IndexWriter
 from ingest.chunking import ChunkSettings
 from ingest.errors import ConfigError
 from ingest.pipeline import read_document

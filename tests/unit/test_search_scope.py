@@ -7,7 +7,7 @@ import pytest
 from app.engine import Engine
 from app.search import search
 from app.settings import Settings
-from index.indexer import IndexWriter
+from index.writer import IndexWriter
 from ingest.chunking import ChunkSettings, chunk_text
 from ingest.pipeline import content_id
 from ingest.types import Document, DocumentMeta

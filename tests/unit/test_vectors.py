@@ -96,7 +96,8 @@ def test_the_writer_moves_to_ivf_when_the_corpus_grows_past_the_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from index.filters import Filters
-    from index.indexer import Index, IndexWriter
+    from index.reader import Index
+    from index.writer import IndexWriter
     from ingest.chunking import ChunkSettings
     from ingest.pipeline import read_document
     from tests.fakes import FakeEmbedder

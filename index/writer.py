@@ -1,8 +1,5 @@
-"""The index: read views of its live generation, and the one writer.
-
-Generations and the atomic switch between them are `generations.py`; the document store is
-`store.py`; finding passages is the backend's (`local.py` for FAISS + BM25, `milvus.py` for
-Milvus), chosen when the index is built and recorded in its manifest.
+"""The one writer of an index: locked, copy-on-write, committed by an atomic switch of
+generations (`generations.py`); the backend's part is written through `backend.PassageBackend`.
 """
 
 from __future__ import annotations
@@ -12,56 +9,30 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 from filelock import FileLock, Timeout
 
-from index.errors import (
-    DocumentNotFoundError,
-    DuplicateDocumentError,
-    IndexLockedError,
-    IndexMismatchError,
-    IndexMissingError,
-)
+from index.errors import DocumentNotFoundError, DuplicateDocumentError, IndexLockedError
 from ingest.chunking import ChunkSettings
 from ingest.pipeline import PIPELINE_VERSION
 from ingest.statements import statements
 from ingest.targets import indicator_key
-from ingest.types import Chunk, Document, DocumentMeta, Target
+from ingest.types import Chunk, Document, DocumentMeta
 
-from .backend import (
-    Backend,
-    Candidates,
-    Passage,
-    PassageSearch,
-    PassageWriter,
-    Scope,
-    lexical_text,
-)
+from .backend import Backend, Passage, PassageWriter, lexical_text, passage_backend
 from .embedders import Embedder
-from .filters import Filters, document_passes
-from .generations import (
-    CURRENT,
-    MANIFEST,
-    drop_unfinished,
-    live_generation,
-    next_generation_name,
-    switch_to,
-)
-from .local import LEXICAL, LocalSearch, LocalWriter
+from .generations import MANIFEST, drop_unfinished, live_generation, switch_to
 from .manifest import FORMAT, Manifest, ManifestDocument
-from .store import ChunkRow, Store, StoredDocument
+from .store import STORE_FILE, Store, StoredDocument
 
-__all__ = ["CURRENT", "Index", "IndexWriter", "WriteResult", "passage_for_embedding"]
+__all__ = ["IndexWriter", "WriteResult", "passage_for_embedding"]
 
-_STORE = "store.sqlite"
 log = logging.getLogger(__name__)
-_PASSING_KEPT = 256  # document masks kept per filter (a bool per document each)
 _LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer before giving up
 _MOVE_BATCH = 5_000  # passages read from the store at a time when moving to another backend
 
@@ -114,197 +85,6 @@ def _fingerprint(doc: Document) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def _check_compatible(
-    root: Path, manifest: Manifest, embedder_name: str | None, backend: Backend | None
-) -> None:
-    if manifest.format != FORMAT:
-        raise IndexMismatchError(
-            root,
-            f"built by another eduqa version (index format {manifest.format}, this one reads "
-            f"{FORMAT}); rebuild it with `eduqa build --rebuild`",
-        )
-    if embedder_name is not None and manifest.embedder != embedder_name:
-        raise IndexMismatchError(
-            root,
-            f"built with embedder '{manifest.embedder}', not '{embedder_name}'; rebuild it with "
-            "`eduqa build --rebuild` or use the model it was built with",
-        )
-    if backend is not None and manifest.backend != backend.kind:
-        raise IndexMismatchError(
-            root,
-            f"held by the {manifest.backend} backend, but EDUQA_BACKEND is {backend.kind}; "
-            f"`eduqa migrate` moves it to {backend.kind} with every document, or set "
-            f"EDUQA_BACKEND={manifest.backend}",
-        )
-
-
-def _open_passages(
-    root: Path,
-    generation: Path,
-    manifest: Manifest,
-    store: Store,
-    vids: np.ndarray,
-    backend: Backend,
-) -> PassageSearch:
-    if manifest.backend == "faiss":
-        return LocalSearch(generation, manifest, vids)
-    from . import milvus
-
-    client = milvus.client_for(backend, root)
-    return milvus.MilvusSearch(client, generation, manifest, vids, store)
-
-
-class Index:
-    """A read-only view of the live generation of an index directory."""
-
-    def __init__(self, root: Path, generation: Path, backend: Backend) -> None:
-        self.root = root
-        self.backend = backend
-        self.generation = generation
-        self.manifest = Manifest.read(generation / MANIFEST)
-        self.store = Store(generation / _STORE, readonly=True)
-        self.vids, row_docs, self.row_years = self.store.chunk_table()
-        self.passages = _open_passages(
-            root, generation, self.manifest, self.store, self.vids, backend
-        )
-        self._documents = {d.doc_id: d for d in self.store.documents()}
-        doc_order = list(self._documents)
-        position = {doc_id: i for i, doc_id in enumerate(doc_order)}
-        self.row_doc = np.array([position[d] for d in row_docs], dtype=np.int32)
-        self._doc_order = doc_order
-        self._passing: dict[Filters, np.ndarray] = {}
-        self._last_mask: tuple[Filters, np.ndarray] | None = None
-
-    @classmethod
-    def open(
-        cls, root: Path, embedder_name: str | None = None, backend: Backend | None = None
-    ) -> Index:
-        """Open the live generation; refuse an index built by another embedder or held by
-        another backend than `backend` (default FAISS)."""
-        backend = backend or Backend()
-        generation = live_generation(root)
-        if generation is None or not generation.exists():
-            raise IndexMissingError(root, "no index here yet; run `eduqa build` first")
-        _check_compatible(root, Manifest.read(generation / MANIFEST), embedder_name, backend)
-        return cls(root, generation, backend)
-
-    def close(self) -> None:
-        self.store.close()
-
-    def is_live(self) -> bool:
-        """False once a writer has switched the index to a newer generation."""
-        return live_generation(self.root) == self.generation
-
-    # documents -------------------------------------------------------------------------------
-    def documents(self) -> list[StoredDocument]:
-        return list(self._documents.values())
-
-    def document_by_id(self, doc_id: str) -> StoredDocument:
-        return self._documents[doc_id]
-
-    def find_document(self, name: str) -> StoredDocument:
-        """A document by file name or by its name without extension."""
-        for doc in self._documents.values():
-            if name in (doc.file_name, Path(doc.file_name).stem):
-                return doc
-        raise DocumentNotFoundError(name, "no such document in the index; see `eduqa docs`")
-
-    def document_text(self, doc_id: str) -> str:
-        return self.store.document_text(doc_id)
-
-    def document_chunks(self, doc_id: str) -> list[ChunkRow]:
-        return self.store.document_chunks(doc_id)
-
-    def passage_vectors(self, rows: Sequence[ChunkRow]) -> np.ndarray:
-        """The embeddings of these passages as indexed (no model needed)."""
-        return self.store.passage_vectors([r.vid for r in rows], self.manifest.dim)
-
-    # search ----------------------------------------------------------------------------------
-    def mask(self, filters: Filters) -> np.ndarray:
-        """Boolean row mask of the passages that pass the filters (the last one is kept: a
-        search asks for its scope's mask, then searches in it)."""
-        last = self._last_mask
-        if last is not None and last[0] == filters:
-            return last[1]
-        keep = np.ones(len(self.vids), dtype=bool)
-        if filters.years:
-            keep &= np.isin(self.row_years, np.array(filters.years, dtype=np.int32))
-        if filters.doc_ids or filters.regions or filters.provinces or filters.doc_types:
-            keep &= self._documents_passing(replace(filters, years=()))[self.row_doc]
-        self._last_mask = (filters, keep)
-        return keep
-
-    def _documents_passing(self, filters: Filters) -> np.ndarray:
-        """Which documents pass, in document order; kept per filter, as questions about one
-        place repeat it."""
-        if filters not in self._passing:
-            if len(self._passing) >= _PASSING_KEPT:
-                self._passing.clear()
-            self._passing[filters] = np.array(
-                [document_passes(i, self._documents[i].meta, filters) for i in self._doc_order],
-                dtype=bool,
-            )
-        return self._passing[filters]
-
-    def candidates(
-        self, query: np.ndarray | None, tokens: Sequence[str], k: int, filters: Filters
-    ) -> Candidates:
-        """The dense top k for `query` (None: none) and the BM25 top k for `tokens` (empty:
-        none) among the passages the filters keep, with both scores of each."""
-        return self.passages.candidates(query, tokens, k, Scope(filters, self.mask(filters)))
-
-    def idf(self, tokens: Sequence[str]) -> np.ndarray:
-        """How rare each token is among the passages (BM25 idf)."""
-        return self.passages.idf(tokens)
-
-    def known(self, token: str) -> bool:
-        """Whether any passage holds the token."""
-        return self.passages.known(token)
-
-    def rows(self, rows: Sequence[int]) -> list[ChunkRow]:
-        return self.store.chunks(self.vids[np.asarray(rows, dtype=np.int64)].tolist())
-
-    def statement_vectors(self, vids: Sequence[int]) -> dict[int, np.ndarray]:
-        """The vectors of each passage's statements (`ingest.statements`), by passage vid."""
-        return self.store.statement_vectors(vids, self.manifest.dim)
-
-    # targets ---------------------------------------------------------------------------------
-    def targets(self, filters: Filters | None = None) -> list[Target]:
-        """The targets table, restricted like passages: by the documents and the figure's year."""
-        filters = filters or Filters()
-        rows, by_doc = self._targets[0], self._targets_by_doc
-        docs = [
-            d
-            for d in (filters.doc_ids or self._doc_order)
-            if d in self._documents and document_passes(d, self._documents[d].meta, filters)
-        ]
-        picked = sorted(p for d in docs for p in by_doc.get(d, ()))
-        return [rows[p] for p in picked if not filters.years or rows[p].year in filters.years]
-
-    def indicator_vectors(self) -> dict[str, np.ndarray]:
-        """Embedding of each indicator (by `indicator_key`) of the targets table."""
-        return self._targets[1]
-
-    @cached_property
-    def _targets_by_doc(self) -> dict[str, list[int]]:
-        """Positions in the targets table of each document's rows: a plan's figures are read
-        per answer, which must not scan a province's table."""
-        by_doc: dict[str, list[int]] = {}
-        for position, target in enumerate(self._targets[0]):
-            by_doc.setdefault(target.doc_id, []).append(position)
-        return by_doc
-
-    @cached_property
-    def _targets(self) -> tuple[list[Target], dict[str, np.ndarray]]:
-        rows = self.store.targets()
-        keys = sorted({key for _, key in rows})
-        vectors = self.store.cached_vectors(keys, self.manifest.dim)
-        by_indicator = {
-            indicator_key(t.indicator): vectors[key] for t, key in rows if key in vectors
-        }
-        return [t for t, _ in rows], by_indicator
-
-
 @dataclass(frozen=True, slots=True)
 class WriteResult:
     """What a write did to each file name."""
@@ -342,6 +122,7 @@ class IndexWriter:
         self.settings = settings
         self.rebuild = rebuild
         self.backend = backend or Backend()
+        self._passage_backend = passage_backend(self.backend)
         self.migrate = migrate
         self._lock = FileLock(str(root / ".lock"))
         self._work: Path | None = None
@@ -389,14 +170,14 @@ class IndexWriter:
         manifest = Manifest.read(live / MANIFEST) if held else None
         self._previous = manifest
         self._work = self.root / f".tmp-{os.getpid()}-{datetime.now().strftime('%H%M%S%f')}"
-        if manifest is not None and manifest.backend == "milvus" == self.backend.kind:
-            self._repair_milvus(live, manifest)
+        if manifest is not None and manifest.backend == self.backend.kind:
+            self._passage_backend.repair(self.root, live, manifest)
         if self.rebuild or manifest is None:
             self._work.mkdir()
-            self._store = Store(self._work / _STORE)
-            if live is not None and (live / _STORE).exists():
+            self._store = Store(self._work / STORE_FILE)
+            if live is not None and (live / STORE_FILE).exists():
                 # cache keys name the embedder, so a rebuild re-embeds only texts it never saw
-                self._store.import_cache(live / _STORE)
+                self._store.import_cache(live / STORE_FILE)
             self._passages = self._new_passages(manifest)
         else:
             self._continue(live, manifest)
@@ -405,48 +186,24 @@ class IndexWriter:
     def _continue(self, live: Path, manifest: Manifest) -> None:
         """Start from the live generation: its copy, or its store under a new backend."""
         moving = self.migrate and manifest.backend != self.backend.kind
-        _check_compatible(self.root, manifest, self.embedder.name, None if moving else self.backend)
+        manifest.check(self.root, self.embedder.name, None if moving else self.backend.kind)
         self._live_manifest = manifest
         self._manifest_docs = {d.file_name: d for d in manifest.documents}
         if moving:
             self._work.mkdir()
-            shutil.copy2(live / _STORE, self._work / _STORE)
-            self._store = Store(self._work / _STORE)
+            shutil.copy2(live / STORE_FILE, self._work / STORE_FILE)
+            self._store = Store(self._work / STORE_FILE)
             self._passages = self._new_passages(manifest)
             self._move_passages()
             return
-        shutil.copytree(live, self._work, copy_function=_link_or_copy)
-        self._store = Store(self._work / _STORE)
+        self._passage_backend.carry(live, self._work)
+        self._store = Store(self._work / STORE_FILE)
         vids = self._store.chunk_table()[0]
-        if manifest.backend == "faiss":
-            self._passages: PassageWriter = LocalWriter.load(self._work, manifest, vids)
-        else:
-            from . import milvus
-
-            client = milvus.client_for(self.backend, self.root)
-            self._passages = milvus.MilvusWriter.load(client, self._work, manifest, len(vids))
+        self._passages = self._passage_backend.resume(self.root, self._work, manifest, vids)
 
     def _new_passages(self, live: Manifest | None) -> PassageWriter:
         """An empty backend for the generation being written (a new Milvus collection)."""
-        if self.backend.kind == "faiss":
-            return LocalWriter.empty(self.embedder.dim)
-        from . import milvus
-
-        client = milvus.client_for(self.backend, self.root)
-        on_milvus = live if live is not None and live.backend == "milvus" else None
-        name = milvus.collection_name(self.root, next_generation_name(self.root), on_milvus)
-        return milvus.MilvusWriter.create(client, name, self.embedder.dim)
-
-    def _repair_milvus(self, live: Path, manifest: Manifest) -> None:
-        from . import milvus
-
-        store = Store(live / _STORE, readonly=True)
-        try:
-            last = store.last_vid()
-        finally:
-            store.close()
-        client = milvus.client_for(self.backend, self.root)
-        milvus.repair(client, self.root, live, manifest, last)
+        return self._passage_backend.create(self.root, live, self.embedder.dim)
 
     def _move_passages(self) -> None:
         """Give the new backend every stored passage with its stored vector, in id order (a
@@ -598,18 +355,14 @@ class IndexWriter:
 
     def _tidy_after_switch(self) -> None:
         """The backend's clean-up once the new generation is live: the deletions Milvus owes,
-        and the collection of an index that left Milvus. The write has succeeded by then, and
+        and what an index that left a backend left there. The write has succeeded by then, and
         a failure here loses nothing (readers skip what is left, the next Milvus writer deletes
         it), so it is logged, not raised."""
         left = self._previous
         try:
             self._passages.committed(self.root)
-            if left is not None and left.backend == "milvus" != self.backend.kind:
-                from . import milvus
-
-                milvus.drop_collection(
-                    replace(self.backend, kind="milvus"), self.root, left.collection
-                )
+            if left is not None and left.backend != self.backend.kind:
+                passage_backend(replace(self.backend, kind=left.backend)).retire(self.root, left)
         except Exception as error:  # see the docstring
             log.warning("%s: clean-up after the write failed: %s", self.root, error)
 
@@ -631,11 +384,3 @@ class IndexWriter:
             removed=tuple(self._removed),
             embedded=self._embedded,
         )
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    """Copy a generation's file for the next one; lexical segments never change, so link them."""
-    if f"{os.sep}{LEXICAL}{os.sep}seg-" in source:
-        os.link(source, target)
-    else:
-        shutil.copy2(source, target)
