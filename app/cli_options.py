@@ -9,8 +9,10 @@ import typer
 from rich.console import Console
 
 from index.filters import Filters
+from ingest.errors import ConfigError
 
 from .engine import Engine
+from .search import MODES
 from .settings import Settings, load_settings
 
 out = Console(highlight=False, soft_wrap=True)
@@ -22,6 +24,15 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output."
 YearOpt = Annotated[list[int] | None, typer.Option("--year", help="Only passages about this year.")]
 RegionOpt = Annotated[list[str] | None, typer.Option("--region", help="Only this region.")]
 TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="Only this document type.")]
+ModeOpt = Annotated[str, typer.Option("--mode", help="dense, lexical or hybrid.")]
+KOpt = Annotated[int, typer.Option("--k", min=1, help="Passages per question.")]
+
+
+def mode_of(mode: str) -> str:
+    """A search mode, refused with the modes there are when unknown."""
+    if mode not in MODES:
+        raise ConfigError("--mode", f"unknown mode '{mode}'; choose one of {', '.join(MODES)}")
+    return mode
 
 
 def settings_for(index: Path | None, corpus: Path | None) -> Settings:

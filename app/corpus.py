@@ -22,6 +22,7 @@ from index.embedders import Embedder, load_embedder
 from index.errors import DocumentNotFoundError, IndexMissingError
 from index.generations import live_manifest
 from index.manifest import FORMAT
+from index.reader import Index
 from index.store import StoredDocument
 from index.writer import IndexWriter, WriteResult
 from ingest.chunking import ChunkSettings
@@ -316,6 +317,15 @@ def add_uploads(
             replace=replace,
             on_page=on_page,
         )
+
+
+def documents(settings: Settings) -> list[StoredDocument]:
+    """The indexed documents with their metadata, as the live index holds them."""
+    index = Index.open(settings.index_dir, backend=settings.backend)
+    try:
+        return index.documents()
+    finally:
+        index.close()
 
 
 def one_plan(

@@ -104,6 +104,10 @@ def _chunk_row(row: sqlite3.Row, text: str) -> ChunkRow:
 
 
 STORE_FILE = "store.sqlite"  # the store of a generation, inside its folder
+# columns read as they are into a field of the same name
+_META_COLUMNS = ("title", "year", "region", "province", "doc_type", "issuer", "published")
+_TARGET_COLUMNS = ("doc_id", "indicator", "value", "value_max", "unit", "qualifier", "kind",
+                   "year", "text", "start", "end", "figure_start", "figure_end")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,14 +231,7 @@ class Store:
                 file_name=r["file_name"],
                 source_format=r["source_format"],
                 meta=DocumentMeta(
-                    title=r["title"],
-                    year=r["year"],
-                    years=tuple(json.loads(r["years"])),
-                    region=r["region"],
-                    province=r["province"],
-                    doc_type=r["doc_type"],
-                    issuer=r["issuer"],
-                    published=r["published"],
+                    **{name: r[name] for name in _META_COLUMNS}, years=tuple(json.loads(r["years"]))
                 ),
                 added=r["added"],
                 chunks=r["chunks"],
@@ -389,20 +386,8 @@ class Store:
         return [
             (
                 Target(
-                    doc_id=r["doc_id"],
-                    indicator=r["indicator"],
-                    value=r["value"],
-                    value_max=r["value_max"],
-                    unit=r["unit"],
-                    qualifier=r["qualifier"],
-                    kind=r["kind"],
-                    year=r["year"],
+                    **{name: r[name] for name in _TARGET_COLUMNS},
                     section=tuple(json.loads(r["section"])),
-                    text=r["text"],
-                    start=r["start"],
-                    end=r["end"],
-                    figure_start=r["figure_start"],
-                    figure_end=r["figure_end"],
                 ),
                 r["embed_key"],
             )

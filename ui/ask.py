@@ -28,7 +28,7 @@ from app.search import Filters, Hit, SearchResult, search
 from app.settings import LlmSettings
 from ingest.errors import EduqaError
 
-from .common import engine, marked, settings, source_line, t
+from .common import engine, filter_sidebar, marked, settings, source_line, t
 
 EXAMPLES = (
     "崇阳县2020年教师招聘目标是多少？",
@@ -113,23 +113,14 @@ def _examples() -> None:
 def _sidebar(values: Facets) -> Filters:
     """The sidebar's filters, and this session's recent questions."""
     with st.sidebar:
-        st.header(t("ask_filters"), help=t("ask_filters_help"))
-        years = st.multiselect(
-            t("ask_years"), values.years, key="ask_years", placeholder=t("choose")
-        )
-        regions = st.multiselect(
-            t("ask_regions"), values.regions, key="ask_regions", placeholder=t("choose")
-        )
-        types = st.multiselect(
-            t("ask_doc_types"), values.doc_types, key="ask_doc_types", placeholder=t("choose")
-        )
+        filters = filter_sidebar(values, "ask")
         history = st.session_state.get(_HISTORY, [])
         if history:
             st.subheader(t("ask_recent"))
             for i, question in enumerate(history):
                 key = f"ask_recent_{i}"
                 st.button(question, key=key, type="tertiary", on_click=_ask, args=(question,))
-    return Filters(years=tuple(years), regions=tuple(regions), doc_types=tuple(types))
+    return filters
 
 
 # a turn of the conversation ---------------------------------------------------------------------

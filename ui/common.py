@@ -8,10 +8,12 @@ from collections.abc import Iterable
 
 import streamlit as st
 
+from app.corpus import Facets
 from app.engine import Engine
 from app.search import Hit
 from app.settings import Settings, load_settings
 from index.errors import IndexMissingError
+from index.filters import Filters
 from ingest.errors import EduqaError
 
 from .text import TEXT
@@ -85,3 +87,21 @@ def highlight_terms(text: str, terms: Iterable[str]) -> str:
         last = end
     out.append(html.escape(text[last:]))
     return "".join(out).replace("\n", "<br>")
+
+
+def filter_sidebar(values: Facets, page: str) -> Filters:
+    """The sidebar's filters by year, region and document type, the same on every page that
+    has them (widget keys `{page}_years`, `{page}_regions`, `{page}_doc_types`). Call it
+    inside `st.sidebar`; the page adds its own controls below."""
+    st.header(t("filters"), help=t("filters_help"))
+    chosen = {
+        name: st.multiselect(
+            t(f"filter_{name}"), options, key=f"{page}_{name}", placeholder=t("choose")
+        )  # fmt: skip
+        for name, options in (
+            ("years", values.years),
+            ("regions", values.regions),
+            ("doc_types", values.doc_types),
+        )
+    }
+    return Filters(**{name: tuple(picked) for name, picked in chosen.items()})

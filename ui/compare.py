@@ -8,6 +8,7 @@ import json
 import streamlit as st
 
 from app.compare import Comparison, DocumentPassages, compare
+from app.corpus import facets
 from app.engine import Engine
 from app.search import Filters
 from app.targets import figure_label
@@ -15,7 +16,7 @@ from ingest.errors import EduqaError
 
 from . import diff as diff_page
 from . import targets as targets_page
-from .common import engine, highlight_terms, t
+from .common import engine, filter_sidebar, highlight_terms, t
 
 EXAMPLES = ("学前教育毛入园率", "教师招聘", "大班额", "教育扶贫")
 PER_ROW = 3  # plans side by side: three columns still read well at 1400 px
@@ -62,25 +63,9 @@ def _topic(eng: Engine, filters: Filters, per_doc: int) -> None:
 
 
 def _sidebar(eng: Engine) -> tuple[Filters, int]:
-    docs = eng.index.documents()
-    years = sorted({y for d in docs for y in (*d.meta.years, d.meta.year) if y})
-    regions = sorted({d.meta.region for d in docs if d.meta.region})
-    types = sorted({d.meta.doc_type for d in docs if d.meta.doc_type})
     with st.sidebar:
-        st.subheader(t("filters"))
-        chosen_years = st.multiselect(
-            t("filter_years"), years, key="compare_years", placeholder=t("choose")
-        )
-        chosen_regions = st.multiselect(
-            t("filter_regions"), regions, key="compare_regions", placeholder=t("choose")
-        )
-        chosen_types = st.multiselect(
-            t("filter_types"), types, key="compare_types", placeholder=t("choose")
-        )
+        filters = filter_sidebar(facets(eng.index.documents()), "compare")
         per_doc = st.slider(t("compare_per_doc"), 1, 5, 2, key="compare_per_doc")
-    filters = Filters(
-        years=tuple(chosen_years), regions=tuple(chosen_regions), doc_types=tuple(chosen_types)
-    )
     return filters, per_doc
 
 

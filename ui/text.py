@@ -98,9 +98,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "diff_show_same": ("显示未变的章节", "Show unchanged sections"),
     "diff_opening": ("（正文开头）", "(opening text)"),
     "filters": ("筛选", "Filters"),
+    "filters_help": (
+        "不选表示不限。问题里提到的年份和地区会自动用作筛选，显示在答案上方，可以移除。",
+        "Empty means any. Years and places named in the question filter automatically; they "
+        "show above the answer and can be removed.",
+    ),
     "filter_years": ("年份", "Years"),
     "filter_regions": ("地区", "Regions"),
-    "filter_types": ("文件类型", "Document types"),
+    "filter_doc_types": ("文档类型", "Document types"),
     "region_none": ("未注明地区", "Region not stated"),
     "year_none": ("年份不详", "Year unknown"),
     "type_none": ("类型不详", "Type unknown"),
@@ -175,15 +180,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "ask_examples": ("不知道问什么？试试这些问题：", "Not sure what to ask? Try one of these:"),
     "ask_recent": ("本次会话问过的问题", "Asked in this session"),
-    "ask_filters": ("筛选", "Filters"),
-    "ask_filters_help": (
-        "不选表示不限。问题里提到的年份和地区会自动用作筛选，显示在答案上方，可以移除。",
-        "Empty means any. Years and places named in the question filter automatically; they "
-        "show above the answer and can be removed.",
-    ),
-    "ask_years": ("年份", "Years"),
-    "ask_regions": ("地区", "Regions"),
-    "ask_doc_types": ("文档类型", "Document types"),
     "ask_scope": (
         "问题限定的范围（点一下移除，再点恢复）",
         "Scope taken from the question (click to remove, again to restore)",
