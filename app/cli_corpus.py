@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from . import corpus as corpus_ops
+from . import uploads
 from .cli_options import (
     CorpusOpt,
     IndexOpt,
@@ -90,8 +91,8 @@ def add(
     embedder = corpus_ops.load_model(settings)
     with _file_progress() as (on_file, on_page):
         if one_plan:
-            uploads = corpus_ops.one_plan([(f.name, f.read_bytes()) for f in files], one_plan)
-            report = corpus_ops.add_uploads(settings, embedder, uploads, True, on_file, on_page)
+            pages = uploads.one_plan([(f.name, f.read_bytes()) for f in files], one_plan)
+            report = uploads.add_uploads(settings, embedder, pages, True, on_file, on_page)
         else:
             report = corpus_ops.add_files(settings, embedder, files, on_file=on_file,
                                           on_page=on_page)  # fmt: skip

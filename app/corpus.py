@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,8 +26,7 @@ from index.store import StoredDocument
 from index.writer import IndexWriter, WriteResult
 from ingest.chunking import ChunkSettings
 from ingest.errors import EduqaError, FileTooLargeError, UnsupportedFileError, system_reason
-from ingest.images import in_page_order, join_pages
-from ingest.loaders import IMAGE_EXTENSIONS, SUPPORTED_EXTENSIONS
+from ingest.loaders import SUPPORTED_EXTENSIONS
 from ingest.ocr import Ocr
 from ingest.overrides import SIDECAR_SUFFIX, write_overrides
 from ingest.pipeline import read_document
@@ -286,39 +284,6 @@ def _staged(stage: Staging, path: Path) -> Path:
         raise CopyError(path, reason) from None
 
 
-def add_uploads(
-    current: Settings,
-    embedder: Embedder,
-    files: Sequence[tuple[str, bytes]],
-    replace: bool = False,
-    on_file: FileProgress | None = None,
-    on_page: PageProgress | None = None,
-) -> CorpusReport:
-    """Index uploaded (name, bytes) pairs: each is written to a temp folder of its own and
-    handed to `add_files` under its sanitised name, which checks name, size and type, reads
-    the text and copies accepted files into the corpus. Nothing in an upload is ever run."""
-    with tempfile.TemporaryDirectory(prefix="eduqa-upload-") as temp:
-        paths, names = [], []
-        for i, (name, data) in enumerate(files):
-            folder = Path(temp) / str(i)
-            folder.mkdir()
-            # a short name: one too long for the file system is refused by `add_files` with
-            # its reason rather than failing the write; the suffix tells the loader the type
-            path = folder / f"upload{Path(safe_name(name)).suffix.lower()}"
-            path.write_bytes(data)
-            paths.append(path)
-            names.append(safe_name(name))
-        return add_files(
-            current,
-            embedder,
-            paths,
-            names=names,
-            on_file=on_file,
-            replace=replace,
-            on_page=on_page,
-        )
-
-
 def documents(settings: Settings) -> list[StoredDocument]:
     """The indexed documents with their metadata, as the live index holds them."""
     index = Index.open(settings.index_dir, backend=settings.backend)
@@ -326,20 +291,6 @@ def documents(settings: Settings) -> list[StoredDocument]:
         return index.documents()
     finally:
         index.close()
-
-
-def one_plan(
-    files: Sequence[tuple[str, bytes]], name: str | None = None
-) -> list[tuple[str, bytes]]:
-    """Uploads with their page photos joined into one PDF, in the natural order of their names,
-    for a plan photographed page by page: one document to ask and cite, not one per page. The
-    PDF is named `name` or after the first page; other files pass unchanged."""
-    photo = [Path(f[0]).suffix.lower() in IMAGE_EXTENSIONS for f in files]
-    if sum(photo) < (1 if name else 2):
-        return list(files)
-    pages = in_page_order([f for f, is_photo in zip(files, photo, strict=True) if is_photo])
-    joined = (Path(name or pages[0][0]).with_suffix(".pdf").name, join_pages(pages))
-    return [joined, *(f for f, is_photo in zip(files, photo, strict=True) if not is_photo)]
 
 
 def _check_name(name: str, corpus: Path) -> None:

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .candidates import Candidate, extract, joined
-from .features import (
+from .answer_features import (
     ANSWER_FEATURES,
     CLOSE,
     VERIFY_FEATURES,
     answer_features,
     verify_features,
 )
+from .candidates import Candidate, extract, joined
 from .hits import SearchResult
 from .models import ANSWER, VERIFY, load_model
 

@@ -30,18 +30,12 @@ import numpy as np
 
 from ingest.errors import ConfigError
 
+from .answer_features import ANSWER_FEATURES, VERIFY_FEATURES, answer_features, verify_features
 from .candidates import Candidate, extract
 from .decide import together
 from .engine import Engine
 from .evaluate import QAItem, load_qa, normalise, relevant_evidence
-from .features import (
-    ANSWER_FEATURES,
-    RERANK_FEATURES,
-    VERIFY_FEATURES,
-    answer_features,
-    passage_features,
-    verify_features,
-)
+from .features import RERANK_FEATURES, passage_features
 from .models import ANSWER, FITTED, RERANK, VERIFY, LinearModel, save_model, save_words
 from .qa_overlap import answering_sentence
 from .query import Question, analyse

@@ -25,7 +25,6 @@ are made again, and stray collections are dropped.
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from collections.abc import Sequence
@@ -38,10 +37,10 @@ import numpy as np
 from index.errors import IndexMismatchError, MilvusUnavailableError
 from ingest.errors import ConfigError
 
+from . import milvus_collection as fields
 from .backend import Backend, Candidates, Passage, Scope, lexical_text
-from .filters import Filters
 from .generations import carry, generation_manifests, next_generation_name
-from .lexical import tokenize, words
+from .lexical import tokenize
 from .manifest import Manifest
 from .store import STORE_FILE, Store
 from .terms import TermStats
@@ -51,14 +50,7 @@ _PREFIX_FILE = ".milvus-prefix"
 _RETIRED = "retired.npy"  # vector ids a generation removed, deleted from Milvus once it is live
 _BATCH = 1_000  # passages per upsert
 _MAX_UNHELD = 100  # extra hits asked for, at most, to make up for removed passages
-# HNSW: no training, so a collection serves 10 passages and a million alike; ef ≥ k
-_HNSW = {"M": 16, "efConstruction": 128}
-_MIN_EF = 64
-_BM25 = {"bm25_k1": 1.5, "bm25_b": 0.75}  # as the FAISS backend's BM25 (bm25s' defaults)
-# the text field's analyzer: jieba in search mode, dictionary words only, as `lexical.tokenize`.
-# The text is stored as its words with spaces between (`lexical.words`), so a jieba that
-# ignores "hmm" (Milvus Lite's) cannot join characters into guessed words either.
-_ANALYZER = {"tokenizer": {"type": "jieba", "mode": "search", "hmm": False}}
+_MIN_EF = 64  # HNSW's search breadth at the least (ef ≥ k)
 _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
 
@@ -119,43 +111,6 @@ def _prefix(root: Path, live: Manifest | None) -> str:
     return drawn.read_text(encoding="utf-8").strip()
 
 
-def _expression(filters: Filters, last_vid: int) -> str:
-    """The Milvus filter for a scope, within the ids a generation has committed."""
-    parts = [f"vid <= {last_vid}"]
-    if filters.years:
-        parts.append(f"year in {list(filters.years)}")
-    for field, values in (
-        ("region", filters.regions),
-        ("doc_type", filters.doc_types),
-        ("doc_id", filters.doc_ids),
-    ):
-        if values:
-            parts.append(f"{field} in [{', '.join(_quoted(v) for v in values)}]")
-    if filters.provinces:
-        # an empty name matches no province (as `filters.document_passes` has it)
-        named = [f"province like {_quoted(p + '%')}" for p in filters.provinces if p]
-        parts.append(f"({' or '.join(named)})" if named else "vid < 0")
-    return " and ".join(parts)
-
-
-def _query_text(tokens: Sequence[str]) -> str:
-    """The query words for Milvus's analyser: each word it keeps whole, once.
-
-    Search mode also cuts a compound into its parts (学前教育 → 学前, 教育, 学前教育), so a part
-    sent beside its compound would count twice; it is left out, as is a word the analyser would
-    cut into other words (a question word no passage uses, which eduqa's BM25 cannot match).
-    The parts a compound brings only widen the shortlist: candidates are scored afterwards with
-    exactly the query's tokens.
-    """
-    whole = [t for t in dict.fromkeys(tokens) if t in tokenize(t)]
-    parts = {part for word in whole for part in tokenize(word) if part != word}
-    return " ".join(w for w in whole if w not in parts)
-
-
-def _quoted(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 def has_collection(client: Any, root: Path, name: str) -> None:
     """Raises IndexMismatchError when the Milvus the settings name lacks the index's collection
     (a URI other than the one the index was built on)."""
@@ -189,12 +144,12 @@ class MilvusSearch:
     def candidates(
         self, query: np.ndarray | None, tokens: Sequence[str], k: int, scope: Scope
     ) -> Candidates:
-        expression = _expression(scope.filters, self._last)
+        expression = fields.expression(scope.filters, self._last)
         dense = lexical = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         if query is not None:
             params = {"metric_type": "IP", "params": {"ef": max(k, _MIN_EF)}}
             dense = self._search([query.tolist()], "vector", k, expression, params)
-        text = _query_text(tokens)
+        text = fields.query_text(tokens)
         if text:
             params = {"metric_type": "BM25"}
             lexical = self._search([text], "sparse", k, expression, params)
@@ -255,8 +210,8 @@ class MilvusWriter:
             client.drop_collection(name)
         client.create_collection(
             name,
-            schema=_schema(client, dim),
-            index_params=_index_params(client),
+            schema=fields.schema(client, dim),
+            index_params=fields.index_params(client),
             consistency_level="Strong",  # a plan added in one process is found by the next
         )
         return cls(client, name, TermStats.empty())
@@ -270,7 +225,7 @@ class MilvusWriter:
     def add(self, passages: Sequence[Passage], vectors: np.ndarray) -> None:
         self._terms.add(tokenize(p.text) for p in passages)
         for passage, vector in zip(passages, vectors, strict=True):
-            self._rows.append(_row(passage, vector))
+            self._rows.append(fields.row(passage, vector))
             if len(self._rows) >= _BATCH:
                 self._flush()
 
@@ -355,55 +310,3 @@ def _drop_unnamed(client: Any, root: Path, live: str) -> None:
     for name in client.list_collections():
         if name.startswith(prefix) and name not in named:
             client.drop_collection(name)
-
-
-def _row(passage: Passage, vector: np.ndarray) -> dict:
-    return {
-        "vid": passage.vid,
-        "text": " ".join(words(passage.text)),
-        "vector": np.asarray(vector, dtype=np.float32).tolist(),
-        "doc_id": passage.doc_id,
-        "year": passage.year if passage.year is not None else -1,
-        "region": passage.region or "",
-        "province": passage.province or "",
-        "doc_type": passage.doc_type or "",
-        "section": passage.section,
-        "start": passage.start,
-        "end": passage.end,
-    }
-
-
-def _schema(client: Any, dim: int) -> Any:
-    from pymilvus import DataType, Function, FunctionType
-
-    schema = client.create_schema(auto_id=False)
-    schema.add_field("vid", DataType.INT64, is_primary=True)
-    schema.add_field(
-        "text", DataType.VARCHAR, max_length=65_535, enable_analyzer=True, analyzer_params=_ANALYZER
-    )
-    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
-    schema.add_field("doc_id", DataType.VARCHAR, max_length=64)
-    schema.add_field("year", DataType.INT64)  # the passage's year; -1 unknown
-    for field in ("region", "province", "doc_type"):
-        schema.add_field(field, DataType.VARCHAR, max_length=256)
-    # eduqa reads these from its store; they are here for whoever queries the collection
-    schema.add_field("section", DataType.VARCHAR, max_length=8_192)
-    schema.add_field("start", DataType.INT64)  # chars into the cleaned document text
-    schema.add_field("end", DataType.INT64)
-    schema.add_function(
-        Function(
-            name="bm25",
-            function_type=FunctionType.BM25,
-            input_field_names=["text"],
-            output_field_names=["sparse"],
-        )
-    )
-    return schema
-
-
-def _index_params(client: Any) -> Any:
-    params = client.prepare_index_params()
-    params.add_index("vector", index_type="HNSW", metric_type="IP", params=_HNSW)
-    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=_BM25)
-    return params

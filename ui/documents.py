@@ -13,18 +13,17 @@ import streamlit as st
 
 from app.corpus import (
     CorpusReport,
-    add_uploads,
     build,
     corpus_files,
     index_exists,
     load_model,
-    one_plan,
     remove_documents,
     set_metadata,
 )
 from app.engine import Engine
 from app.errors import USER_ERRORS, one_line
 from app.settings import Settings
+from app.uploads import add_uploads, one_plan
 
 from .common import engine, forget_engine, marked, settings, t
 

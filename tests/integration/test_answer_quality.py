@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from app.answer import answer
+from app.answer_features import VERIFY_FEATURES
 from app.evaluate import EvalReport, evaluate
-from app.features import VERIFY_FEATURES
 from app.models import VERIFY, load_model
 from tests.conftest import ROOT, SEED_CORPUS
 

@@ -214,8 +214,8 @@ def test_build_skips_a_name_too_long_for_its_sidecar_indexes_the_rest_and_fails(
 def test_an_upload_with_a_name_too_long_to_write_is_refused_and_the_batch_goes_on(
     built: tuple[Path, Path], e5
 ) -> None:
-    from app.corpus import add_uploads
     from app.settings import load_settings
+    from app.uploads import add_uploads
 
     corpus, index = built
     other = CHONGYANG.replace("崇阳县", "攸县").encode()

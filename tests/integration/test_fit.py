@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from app.answer_features import ANSWER_FEATURES, VERIFY_FEATURES
 from app.cli import cli
-from app.features import ANSWER_FEATURES, RERANK_FEATURES, VERIFY_FEATURES
+from app.features import RERANK_FEATURES
 from app.models import ANSWER, FITTED, RERANK, VERIFY, load_model
 from tests.conftest import DEV_QA
 

@@ -9,7 +9,7 @@ import pypdf
 import pytest
 from PIL import Image
 
-from app.corpus import one_plan
+from app.uploads import one_plan
 from ingest.errors import CorruptFileError
 
 
