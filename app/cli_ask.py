@@ -101,10 +101,10 @@ def ask_cmd(
             out.print(json.dumps(ans.to_dict(), ensure_ascii=False), markup=False)
             continue
         out.print(f"[bold]? {q}[/]")
-        _print_answer(ans)
+        print_answer(ans)
 
 
-def _print_answer(ans) -> None:
+def print_answer(ans) -> None:
     """An answer as `ask` prints it: the statement or the lines with their citations, or
     "not found" with the possibly relevant candidate and the nearest passages."""
     result = ans.result
@@ -165,7 +165,7 @@ def chat_cmd(
         out.print(f"[bold]? {text}[/]")
         if turn.understood.rewritten:
             out.print(f"理解为 (understood as): {turn.understood.text}", style="cyan", markup=False)
-        _print_answer(turn.answer)
+        print_answer(turn.answer)
 
 
 def _chat_model(settings):

@@ -26,7 +26,7 @@ import numpy as np
 from ingest.types import Chunk, Target
 
 from .filters import Filters
-from .store import ChunkRow, Store, StoredDocument
+from .store import Store, StoredChunk, StoredDocument
 
 if TYPE_CHECKING:
     from .manifest import Manifest
@@ -76,8 +76,8 @@ def lexical_text(chunk: Chunk) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Passage:
-    """One passage as a backend indexes it: its id, what BM25 reads, what filters test."""
+class IndexedChunk:
+    """A chunk as a backend indexes it: its id, what BM25 reads, what filters test."""
 
     vid: int
     text: str  # `lexical_text`
@@ -100,7 +100,7 @@ class Scope:
     mask: np.ndarray
 
 
-class PassageSearch(Protocol):
+class ChunkSearch(Protocol):
     """A backend's read side for one generation."""
 
     def candidates(
@@ -110,32 +110,32 @@ class PassageSearch(Protocol):
     def known(self, token: str) -> bool: ...
 
 
-class PassageWriter(Protocol):
+class ChunkWriter(Protocol):
     """A backend's write side: changes land in the generation being written, or in Milvus
     where readers of older generations cannot see them."""
 
-    def add(self, passages: Sequence[Passage], vectors: np.ndarray) -> None: ...
-    def remove(self, passages: Sequence[Passage]) -> None: ...
+    def add(self, passages: Sequence[IndexedChunk], vectors: np.ndarray) -> None: ...
+    def remove(self, passages: Sequence[IndexedChunk]) -> None: ...
     def save(self, work: Path, live: np.ndarray, manifest: Manifest) -> Manifest: ...
     def committed(self, root: Path) -> None: ...
 
 
-class PassageBackend(Protocol):
+class ChunkBackend(Protocol):
     """What a backend does for the index (`local.py`, `milvus.py`), so that no other module
-    branches on which one it is. `passage_backend` picks it."""
+    branches on which one it is. `chunk_backend` picks it."""
 
     def open(
         self, root: Path, generation: Path, manifest: Manifest, store: Store, vids: np.ndarray
-    ) -> PassageSearch:
+    ) -> ChunkSearch:
         """The read side of a generation: its live passages are `vids`, ascending."""
 
-    def create(self, root: Path, live: Manifest | None, dim: int) -> PassageWriter:
+    def create(self, root: Path, live: Manifest | None, dim: int) -> ChunkWriter:
         """An empty write side for the next generation (`live`: the live one, if any)."""
 
     def carry(self, live: Path, work: Path) -> None:
         """Copy the live generation's files into `work`, for the next one to change."""
 
-    def resume(self, root: Path, work: Path, manifest: Manifest, vids: np.ndarray) -> PassageWriter:
+    def resume(self, root: Path, work: Path, manifest: Manifest, vids: np.ndarray) -> ChunkWriter:
         """The write side continuing the live generation, carried into `work`."""
 
     def repair(self, root: Path, live: Path, manifest: Manifest) -> None:
@@ -145,7 +145,7 @@ class PassageBackend(Protocol):
         """Drop what an index that moved to another backend left in this one."""
 
 
-def passage_backend(config: Backend) -> PassageBackend:
+def chunk_backend(config: Backend) -> ChunkBackend:
     """The backend `config` names (imported on first use: Milvus's client is heavy)."""
     if config.kind == "milvus":
         from .milvus import MilvusBackend
@@ -171,8 +171,8 @@ class SearchIndex(Protocol):
     def document_by_id(self, doc_id: str) -> StoredDocument: ...
     def find_document(self, name: str) -> StoredDocument: ...
     def document_text(self, doc_id: str) -> str: ...
-    def document_chunks(self, doc_id: str) -> list[ChunkRow]: ...
-    def passage_vectors(self, rows: Sequence[ChunkRow]) -> np.ndarray: ...
+    def document_chunks(self, doc_id: str) -> list[StoredChunk]: ...
+    def passage_vectors(self, rows: Sequence[StoredChunk]) -> np.ndarray: ...
 
     # search
     def mask(self, filters: Filters) -> np.ndarray: ...
@@ -181,7 +181,7 @@ class SearchIndex(Protocol):
     ) -> Candidates: ...
     def idf(self, tokens: Sequence[str]) -> np.ndarray: ...
     def known(self, token: str) -> bool: ...
-    def rows(self, rows: Sequence[int]) -> list[ChunkRow]: ...
+    def rows(self, rows: Sequence[int]) -> list[StoredChunk]: ...
     def statement_vectors(self, vids: Sequence[int]) -> dict[int, np.ndarray]: ...
 
     # targets

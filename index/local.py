@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .backend import Candidates, Passage, Scope
+from .backend import Candidates, IndexedChunk, Scope
 from .generations import carry
 from .lexical import LexicalIndex, tokenize
 from .manifest import Manifest
@@ -86,7 +86,7 @@ class LocalWriter:
         vectors = VectorIndex.load(work / VECTORS, manifest.vectors, manifest.trained)
         return cls(vectors, LexicalIndex.load(work / LEXICAL, vids))
 
-    def add(self, passages: Sequence[Passage], vectors: np.ndarray) -> None:
+    def add(self, passages: Sequence[IndexedChunk], vectors: np.ndarray) -> None:
         vids = [p.vid for p in passages]
         self._pending_vids += vids
         self._pending_tokens += [tokenize(p.text) for p in passages]
@@ -94,7 +94,7 @@ class LocalWriter:
             self._fold_pending()
         self._vectors.add(np.array(vids, dtype=np.int64), vectors)
 
-    def remove(self, passages: Sequence[Passage]) -> None:
+    def remove(self, passages: Sequence[IndexedChunk]) -> None:
         """Drop the vectors; BM25 stops scoring them once `save` is told the live passages."""
         self._vectors.remove(np.array([p.vid for p in passages], dtype=np.int64))
 

@@ -38,7 +38,7 @@ from index.errors import IndexMismatchError, MilvusUnavailableError
 from ingest.errors import ConfigError
 
 from . import milvus_collection as fields
-from .backend import Backend, Candidates, Passage, Scope, lexical_text
+from .backend import Backend, Candidates, IndexedChunk, Scope, lexical_text
 from .generations import carry, generation_manifests, next_generation_name
 from .lexical import tokenize
 from .manifest import Manifest
@@ -222,14 +222,14 @@ class MilvusWriter:
         has_collection(client, work.parent, manifest.collection)
         return cls(client, manifest.collection, TermStats.load(work, passages))
 
-    def add(self, passages: Sequence[Passage], vectors: np.ndarray) -> None:
+    def add(self, passages: Sequence[IndexedChunk], vectors: np.ndarray) -> None:
         self._terms.add(tokenize(p.text) for p in passages)
         for passage, vector in zip(passages, vectors, strict=True):
             self._rows.append(fields.row(passage, vector))
             if len(self._rows) >= _BATCH:
                 self._flush()
 
-    def remove(self, passages: Sequence[Passage]) -> None:
+    def remove(self, passages: Sequence[IndexedChunk]) -> None:
         """Count the words out now; delete from Milvus once the new generation is live."""
         self._terms.remove(tokenize(p.text) for p in passages)
         self._retired += [p.vid for p in passages]

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import Passage
+from .backend import IndexedChunk
 from .filters import Filters
 from .lexical import tokenize, words
 
@@ -59,7 +59,7 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def row(passage: Passage, vector: np.ndarray) -> dict:
+def row(passage: IndexedChunk, vector: np.ndarray) -> dict:
     return {
         "vid": passage.vid,
         "text": " ".join(words(passage.text)),

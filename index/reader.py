@@ -1,5 +1,5 @@
 """The index as readers see it: a read-only view of the live generation of an index
-directory, whatever the backend (`backend.PassageBackend`) that finds its passages.
+directory, whatever the backend (`backend.ChunkBackend`) that finds its passages.
 
 Generations and the atomic switch between them are `generations.py`; the document store is
 `store.py`; the one writer is `writer.py`.
@@ -18,11 +18,11 @@ from index.errors import DocumentNotFoundError, IndexMissingError
 from ingest.targets import indicator_key
 from ingest.types import Target
 
-from .backend import Backend, Candidates, Scope, passage_backend
+from .backend import Backend, Candidates, Scope, chunk_backend
 from .filters import Filters, document_passes
 from .generations import MANIFEST, live_generation
 from .manifest import Manifest
-from .store import STORE_FILE, ChunkRow, Store, StoredDocument
+from .store import STORE_FILE, Store, StoredChunk, StoredDocument
 
 __all__ = ["Filters", "Index"]
 
@@ -39,7 +39,7 @@ class Index:
         self.manifest = Manifest.read(generation / MANIFEST)
         self.store = Store(generation / STORE_FILE, readonly=True)
         self.vids, row_docs, self.row_years = self.store.chunk_table()
-        held_by = passage_backend(replace(backend, kind=self.manifest.backend))
+        held_by = chunk_backend(replace(backend, kind=self.manifest.backend))
         self.passages = held_by.open(root, generation, self.manifest, self.store, self.vids)
         self._documents = {d.doc_id: d for d in self.store.documents()}
         doc_order = list(self._documents)
@@ -86,10 +86,10 @@ class Index:
     def document_text(self, doc_id: str) -> str:
         return self.store.document_text(doc_id)
 
-    def document_chunks(self, doc_id: str) -> list[ChunkRow]:
+    def document_chunks(self, doc_id: str) -> list[StoredChunk]:
         return self.store.document_chunks(doc_id)
 
-    def passage_vectors(self, rows: Sequence[ChunkRow]) -> np.ndarray:
+    def passage_vectors(self, rows: Sequence[StoredChunk]) -> np.ndarray:
         """The embeddings of these passages as indexed (no model needed)."""
         return self.store.passage_vectors([r.vid for r in rows], self.manifest.dim)
 
@@ -135,7 +135,7 @@ class Index:
         """Whether any passage holds the token."""
         return self.passages.known(token)
 
-    def rows(self, rows: Sequence[int]) -> list[ChunkRow]:
+    def rows(self, rows: Sequence[int]) -> list[StoredChunk]:
         return self.store.chunks(self.vids[np.asarray(rows, dtype=np.int64)].tolist())
 
     def statement_vectors(self, vids: Sequence[int]) -> dict[int, np.ndarray]:

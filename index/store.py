@@ -27,9 +27,9 @@ _SCHEMA = (Path(__file__).parent / "store.sql").read_text(encoding="utf-8")
 _CHUNK_COLUMNS = "c.vid, c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, c.section, c.year, c.kind"
 
 
-def _chunk_row(row: sqlite3.Row, text: str) -> ChunkRow:
+def _chunk_row(row: sqlite3.Row, text: str) -> StoredChunk:
     """A passage from a row of _CHUNK_COLUMNS and its text."""
-    return ChunkRow(
+    return StoredChunk(
         vid=row["vid"],
         chunk=Chunk(
             chunk_id=row["chunk_id"],
@@ -71,8 +71,8 @@ class StoredDocument:
 
 
 @dataclass(frozen=True, slots=True)
-class ChunkRow:
-    """A passage row as the search side needs it: the chunk and its vector id."""
+class StoredChunk:
+    """A chunk as the store holds it: the chunk and its id (`vid`)."""
 
     vid: int
     chunk: Chunk
@@ -262,7 +262,7 @@ class Store:
         years = np.array([-1 if r["year"] is None else r["year"] for r in rows], dtype=np.int32)
         return vids, [r["doc_id"] for r in rows], years
 
-    def chunks(self, vids: Iterable[int]) -> list[ChunkRow]:
+    def chunks(self, vids: Iterable[int]) -> list[StoredChunk]:
         """Passages by vector id, in the order asked, with their text cut from the document."""
         wanted = [int(v) for v in vids]
         if not wanted:
@@ -277,7 +277,7 @@ class Store:
         by_vid = {r["vid"]: _chunk_row(r, r["text"]) for r in rows}
         return [by_vid[v] for v in wanted if v in by_vid]
 
-    def document_chunks(self, doc_id: str) -> list[ChunkRow]:
+    def document_chunks(self, doc_id: str) -> list[StoredChunk]:
         """A document's passages in order. Its text is read once and cut here: `substr` in
         SQL would read the whole document again for every passage (a remove of a document of
         150k passages took minutes)."""

@@ -1,5 +1,5 @@
 """The one writer of an index: locked, copy-on-write, committed by an atomic switch of
-generations (`generations.py`); the backend's part is written through `backend.PassageBackend`.
+generations (`generations.py`); the backend's part is written through `backend.ChunkBackend`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ingest.statements import statements
 from ingest.targets import indicator_key
 from ingest.types import Chunk, Document, DocumentMeta
 
-from .backend import Backend, Passage, PassageWriter, lexical_text, passage_backend
+from .backend import Backend, ChunkWriter, IndexedChunk, chunk_backend, lexical_text
 from .embedders import Embedder
 from .generations import MANIFEST, drop_unfinished, live_generation, switch_to
 from .manifest import FORMAT, Manifest, ManifestDocument
@@ -50,9 +50,9 @@ def passage_for_embedding(meta: DocumentMeta, chunk: Chunk) -> str:
     return "\n".join(p for p in (head, section, chunk.text) if p)
 
 
-def passage(meta: DocumentMeta, vid: int, chunk: Chunk) -> Passage:
+def indexed_chunk(meta: DocumentMeta, vid: int, chunk: Chunk) -> IndexedChunk:
     """A passage as the backend indexes it (BM25 reads the heading path and the passage)."""
-    return Passage(
+    return IndexedChunk(
         vid=vid,
         text=lexical_text(chunk),
         doc_id=chunk.doc_id,
@@ -122,7 +122,7 @@ class IndexWriter:
         self.settings = settings
         self.rebuild = rebuild
         self.backend = backend or Backend()
-        self._passage_backend = passage_backend(self.backend)
+        self._passage_backend = chunk_backend(self.backend)
         self.migrate = migrate
         self._lock = FileLock(str(root / ".lock"))
         self._work: Path | None = None
@@ -201,7 +201,7 @@ class IndexWriter:
         vids = self._store.chunk_table()[0]
         self._passages = self._passage_backend.resume(self.root, self._work, manifest, vids)
 
-    def _new_passages(self, live: Manifest | None) -> PassageWriter:
+    def _new_passages(self, live: Manifest | None) -> ChunkWriter:
         """An empty backend for the generation being written (a new Milvus collection)."""
         return self._passage_backend.create(self.root, live, self.embedder.dim)
 
@@ -215,7 +215,7 @@ class IndexWriter:
             rows = self._store.chunks(part)
             vectors = self._store.passage_vectors(part, self.embedder.dim)
             self._passages.add(
-                [passage(metas[r.chunk.doc_id], r.vid, r.chunk) for r in rows], vectors
+                [indexed_chunk(metas[r.chunk.doc_id], r.vid, r.chunk) for r in rows], vectors
             )
         self._moved = True
 
@@ -252,7 +252,7 @@ class IndexWriter:
             doc.doc_id, doc.file_name, doc.source_format, doc.text, doc.meta, now, doc.ocr
         )
         vids = self._store.add_chunks(doc.chunks, keys)
-        passages = [passage(doc.meta, v, c) for v, c in zip(vids, doc.chunks, strict=True)]
+        passages = [indexed_chunk(doc.meta, v, c) for v, c in zip(vids, doc.chunks, strict=True)]
         self._passages.add(passages, vecs)
         self._store.add_statements(vids, self._embed_statements(doc))
         self._store.add_targets(doc.targets, self._embed_indicators(doc))
@@ -277,7 +277,7 @@ class IndexWriter:
     def _drop(self, file_name: str) -> None:
         doc = self._by_name.pop(file_name)
         rows = self._store.document_chunks(doc.doc_id)
-        self._passages.remove([passage(doc.meta, r.vid, r.chunk) for r in rows])
+        self._passages.remove([indexed_chunk(doc.meta, r.vid, r.chunk) for r in rows])
         self._store.remove_document(doc.doc_id)
         self._manifest_docs.pop(file_name, None)
 
@@ -362,7 +362,7 @@ class IndexWriter:
         try:
             self._passages.committed(self.root)
             if left is not None and left.backend != self.backend.kind:
-                passage_backend(replace(self.backend, kind=left.backend)).retire(self.root, left)
+                chunk_backend(replace(self.backend, kind=left.backend)).retire(self.root, left)
         except Exception as error:  # see the docstring
             log.warning("%s: clean-up after the write failed: %s", self.root, error)
 
