@@ -269,20 +269,9 @@ def fit(
 
     items = load_qa(qa)
     every = np.arange(len(items))
-    folds = _folds(items)
-    passages, candidates = [], []
-    for k, held in enumerate(folds, 1):
-        on_step(f"fold {k}/{FOLDS}")
-        stages = _fit_stages(engine, items, np.setdiff1d(every, held))
-        rows = rerank_rows(engine, items, held, stages.words)
-        passages.append((rows, stages.rerank.logit(rows.x)))
-        rows, texts = answer_rows(engine, items, held, stages.words, stages.rerank, texts=True)
-        candidates.append((rows, stages.answer.logit(rows.x), texts))
-    passage_rows = _concat([r for r, _ in passages])
-    passage_logits = np.concatenate([lg for _, lg in passages])
-    answer_table = _concat([r for r, _, _ in candidates])
-    answer_logits = np.concatenate([lg for _, lg, _ in candidates])
-    spans = [c for _, _, cs in candidates for c in cs]
+    passage_rows, passage_logits, answer_table, answer_logits, spans = _out_of_fold(
+        engine, items, on_step
+    )
     vx, vy, vq = verifier_table(items, answer_table, answer_logits, spans)
     plans = np.array([items[q].docs[0] if items[q].docs else items[q].id for q in vq])
     verify_logits = _cross_validated(vx, vy, plans, VERIFY_FEATURES)
@@ -321,6 +310,29 @@ def fit(
     paths = (save_words(final.words, folder), save_model(rerank, RERANK, folder),
              save_model(answer, ANSWER, folder), save_model(verifier, VERIFY, folder))  # fmt: skip
     return FitReport(final.words, rerank, answer, verifier, paths)
+
+
+def _out_of_fold(
+    engine: Engine, items: list[QAItem], on_step: Callable[[str], None]
+) -> tuple[Rows, np.ndarray, Rows, np.ndarray, list]:
+    """The reranker's and the answer model's rows and logits, each question scored by the
+    stages fitted on the folds that do not hold it; and each candidate's text."""
+    every = np.arange(len(items))
+    passages, candidates = [], []
+    for k, held in enumerate(_folds(items), 1):
+        on_step(f"fold {k}/{FOLDS}")
+        stages = _fit_stages(engine, items, np.setdiff1d(every, held))
+        rows = rerank_rows(engine, items, held, stages.words)
+        passages.append((rows, stages.rerank.logit(rows.x)))
+        rows, texts = answer_rows(engine, items, held, stages.words, stages.rerank, texts=True)
+        candidates.append((rows, stages.answer.logit(rows.x), texts))
+    return (
+        _concat([r for r, _ in passages]),
+        np.concatenate([lg for _, lg in passages]),
+        _concat([r for r, _, _ in candidates]),
+        np.concatenate([lg for _, lg, _ in candidates]),
+        [c for _, _, cs in candidates for c in cs],
+    )
 
 
 def _cross_validated(x: np.ndarray, y: np.ndarray, groups: np.ndarray, features) -> np.ndarray:

@@ -252,6 +252,53 @@ def _weights(
     return tuple(out)
 
 
+@dataclass(frozen=True, slots=True)
+class _Places:
+    """The places a question names: corpus regions, provinces, a place no plan is about, and
+    the words that named them (dropped from its content words)."""
+
+    regions: list[str]
+    provinces: list[str]
+    unknown: list[str]
+    words: list[str]
+
+
+def _places(question: str, regions: Iterable[Region]) -> _Places:
+    found: list[str] = []
+    words: list[str] = []
+    for region in regions:
+        hit = [a for a in region.aliases if _mentions(question, a)]
+        if hit:
+            found.append(region.name)
+            words.extend(hit)
+    provinces = [p for p in PROVINCES if p in question or _mentions(question, _PINYIN[p])]
+    unknown: list[str] = []
+    for p in provinces:  # "四川丘区县…": a description of the place, not another filter
+        described = re.search(rf"{p}省?([\u4e00-\u9fff]{{1,3}}?(?:市|县|区|州))", question)
+        if described:
+            words.append(described.group(1))
+    place = _PLACE.match(question.strip())
+    if place and not found and not provinces:
+        unknown.append(place.group(1))
+    return _Places(found, provinces, unknown, words)
+
+
+def _english_terms(
+    question: str, vocabulary: Vocabulary | None, lexicon: Lexicon | None
+) -> tuple[tuple[str, ...], tuple[bool, ...], tuple[tuple[str, ...], ...]]:
+    """An English question's terms, which are all nouns, and their groups: the Chinese words
+    CC-CEDICT glosses its phrases by."""
+    known = vocabulary.known if vocabulary is not None else (lambda _: True)
+    rarity = (lambda w: float(vocabulary.idf([w])[0])) if vocabulary is not None else None
+    groups = (
+        lexicon.english_terms(question, known, rarity or (lambda _: 0.0))
+        if lexicon is not None
+        else ()
+    )
+    terms = tuple(dict.fromkeys(t for g in groups for t in g))
+    return terms, tuple(True for _ in groups), groups
+
+
 def analyse(
     question: str,
     regions: Iterable[Region] = (),
@@ -266,38 +313,15 @@ def analyse(
     much a word of asking is worth and what answers say instead. Without them every word weighs
     1 and stands for itself (enough for scope, as the UI and tests use it).
     """
-    found_regions: list[str] = []
-    place_words: list[str] = []
-    for region in regions:
-        hit = [a for a in region.aliases if _mentions(question, a)]
-        if hit:
-            found_regions.append(region.name)
-            place_words.extend(hit)
-    provinces = [p for p in PROVINCES if p in question or _mentions(question, _PINYIN[p])]
-    unknown: list[str] = []
-    for p in provinces:  # "四川丘区县…": a description of the place, not another filter
-        described = re.search(rf"{p}省?([\u4e00-\u9fff]{{1,3}}?(?:市|县|区|州))", question)
-        if described:
-            place_words.append(described.group(1))
-    place = _PLACE.match(question.strip())
-    if place and not found_regions and not provinces:
-        unknown.append(place.group(1))
+    places = _places(question, regions)
     years = years_in(question)
     drop = set(STOPWORDS)
-    for word in place_words + provinces + unknown:
+    for word in places.words + places.provinces + places.unknown:
         drop.update(tokenize(word))
     drop.update(str(y) for y in years)
     is_english = sum(ch.isascii() and ch.isalpha() for ch in question) > len(question) / 3
     if is_english:
-        known = vocabulary.known if vocabulary is not None else (lambda _: True)
-        rarity = (lambda w: float(vocabulary.idf([w])[0])) if vocabulary is not None else None
-        groups = (
-            lexicon.english_terms(question, known, rarity or (lambda _: 0.0))
-            if lexicon is not None
-            else ()
-        )
-        terms = tuple(dict.fromkeys(t for g in groups for t in g))
-        nouns = tuple(True for _ in groups)
+        terms, nouns, groups = _english_terms(question, vocabulary, lexicon)
     else:
         tagged = _content_terms(question, drop, vocabulary)
         terms = tuple(t for t, _ in tagged)
@@ -310,9 +334,9 @@ def analyse(
     return Question(
         text=question,
         years=tuple(years),
-        regions=tuple(dict.fromkeys(found_regions)),
-        provinces=tuple(provinces),
-        unknown_places=tuple(unknown),
+        regions=tuple(dict.fromkeys(places.regions)),
+        provinces=tuple(places.provinces),
+        unknown_places=tuple(places.unknown),
         terms=terms,
         groups=groups,
         weights=weights,
@@ -324,6 +348,6 @@ def analyse(
         category=category,
         wants=wants_of(question),
         # "哪些县…" asks across plans; "平江县有哪些学校…" asks one plan for a list
-        across=_ACROSS.search(question) is not None and not found_regions and not unknown,
+        across=_ACROSS.search(question) is not None and not places.regions and not places.unknown,
         is_english=is_english,
     )

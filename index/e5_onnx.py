@@ -33,105 +33,141 @@ def build_graph(model: E5File, variant: str = "q4"):
     `variant` "q4" keeps the file's 4-bit blocks (MatMulNBits); "fp32" dequantises every matmul
     weight to float32 (MatMul), for comparison in the benchmarks.
     """
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import TensorProto, helper
 
-    shape = model.shape
-    hidden = shape.hidden
-    initializers: list = []
-    nodes: list = []
-
-    def init(name: str, array: np.ndarray) -> str:
-        initializers.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
-        return name
-
-    def node(op: str, inputs: list[str], output: str, domain: str = "", **attrs) -> str:
-        nodes.append(
-            helper.make_node(op, inputs, [output], name=f"{output}/{op}", domain=domain, **attrs)
-        )
-        return output
-
-    def linear(x: str, names: list[str], n_in: int, out: str) -> str:
-        """x @ W^T for the row-concatenation of the named Q4 matrices (biases come later)."""
-        if variant == "fp32":
-            weights = np.concatenate([model.dequant(name, n_in) for name in names], 0)
-            return node("MatMul", [x, init(f"{out}.wT", weights.T.copy())], out)
-        scales, codes = zip(*(model.q4(name, n_in) for name in names), strict=True)
-        return node(
-            "MatMulNBits",
-            [x, init(f"{out}.q4", _pack(np.concatenate(codes, 0))),
-             init(f"{out}.scales", np.concatenate(scales, 0).reshape(-1))],
-            out, domain="com.microsoft", K=n_in, N=sum(s.shape[0] for s in scales), bits=4,
-            block_size=BLOCK, accuracy_level=4,
-        )  # fmt: skip
-
-    def skip_norm(x: str, residual: str, norm: str, bias: str, out: str) -> str:
-        """LayerNorm(x + bias + residual), fused."""
-        params = [init(f"{norm}.{p}", model.f32(f"{norm}.{p}")) for p in ("w", "b")]
-        return node("SkipLayerNormalization", [x, residual, *params, init(bias, model.f32(bias))],
-                    out, domain="com.microsoft", epsilon=shape.eps)  # fmt: skip
-
-    # embeddings: the 4-bit word table plus position and token-type 0, then LayerNorm
-    scales, codes = model.q4("emb.word", hidden)
-    node("GatherBlockQuantized",
-         [init("emb.word.q4", _pack(codes).reshape(shape.vocab, hidden // 2)), "input_ids",
-          init("emb.word.scales", scales)],
-         "token_embeddings", domain="com.microsoft", bits=4, block_size=BLOCK, gather_axis=0,
-         quantize_axis=1)  # fmt: skip
-    positions = model.f32("emb.pos").reshape(shape.positions, hidden)
-    init("emb.pos_type", positions + model.f32("emb.type").reshape(shape.token_types, hidden)[0])
-    node("Shape", ["input_ids"], "seq_len", start=1, end=2)
-    zero = init("zero", np.array([0], np.int64))
-    node("Slice", ["emb.pos_type", zero, "seq_len", zero], "position_embeddings")
-    node("Add", ["token_embeddings", "position_embeddings"], "embeddings")
-    x = node("LayerNormalization",
-             ["embeddings", init("emb.ln.w", model.f32("emb.ln.w")),
-              init("emb.ln.b", model.f32("emb.ln.b"))],
-             "x0", axis=-1, epsilon=shape.eps)  # fmt: skip
-    node("Cast", ["attention_mask"], "mask_i32", to=TensorProto.INT32)
-    node("Cast", ["attention_mask"], "mask_f", to=TensorProto.FLOAT)
-
-    for layer in range(shape.layers):
-        p = f"l{layer}"
-        qkv = linear(x, [f"{p}.q.w", f"{p}.k.w", f"{p}.v.w"], hidden, f"{p}.qkv")
-        q, k, v = f"{p}.q", f"{p}.k", f"{p}.v"
-        nodes.append(helper.make_node(
-            "Split", [qkv, init(f"{p}.split", np.array([hidden] * 3, np.int64))], [q, k, v],
-            name=f"{p}.split/Split", axis=-1))  # fmt: skip
-        bias = np.concatenate([model.f32(f"{p}.{n}.b") for n in "qkv"])
-        context = node("MultiHeadAttention", [q, k, v, init(f"{p}.qkv.b", bias), "mask_i32"],
-                       f"{p}.context", domain="com.microsoft", num_heads=shape.heads)  # fmt: skip
-        attended = linear(context, [f"{p}.ao.w"], hidden, f"{p}.ao")
-        x = skip_norm(attended, x, f"{p}.aln", f"{p}.ao.b", f"{p}.x1")
-        inner = linear(x, [f"{p}.fi.w"], hidden, f"{p}.fi")
-        inner = node("BiasGelu", [inner, init(f"{p}.fi.b", model.f32(f"{p}.fi.b"))],
-                     f"{p}.gelu", domain="com.microsoft")  # fmt: skip
-        out = linear(inner, [f"{p}.fo.w"], shape.ffn, f"{p}.fo")
-        x = skip_norm(out, x, f"{p}.oln", f"{p}.fo.b", f"{p}.x2")
-
-    # mean over each text's own tokens, <s> and </s> included, as e5.c pools
-    node("Unsqueeze", ["mask_f", init("axis_last", np.array([-1], np.int64))], "mask_f3")
-    node("Mul", [x, "mask_f3"], "masked")
-    node("ReduceSum", ["masked", init("axis_seq", np.array([1], np.int64))], "sums", keepdims=0)
-    node("ReduceSum", ["mask_f", "axis_seq"], "counts", keepdims=1)
-    node("Div", ["sums", "counts"], "pooled")
-
-    graph = helper.make_graph(
-        nodes,
-        f"e5-small-{variant}",
-        [
-            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"]),
-        ],
-        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", hidden])],
-        initializers,
-    )
+    graph = _Graph(model, variant)
+    x = graph.embeddings()
+    for layer in range(model.shape.layers):
+        x = graph.layer(layer, x)
+    graph.pool(x)
     onnx_model = helper.make_model(
-        graph,
+        helper.make_graph(
+            graph.nodes,
+            f"e5-small-{variant}",
+            [
+                helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
+                helper.make_tensor_value_info(
+                    "attention_mask", TensorProto.INT64, ["batch", "seq"]
+                ),
+            ],
+            [
+                helper.make_tensor_value_info(
+                    "pooled", TensorProto.FLOAT, ["batch", model.shape.hidden]
+                )
+            ],
+            graph.initializers,
+        ),
         opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)],
         producer_name="eduqa",
     )
     onnx_model.ir_version = 8
     return onnx_model
+
+
+class _Graph:
+    """The encoder's nodes and initialisers, added stage by stage in graph order."""
+
+    def __init__(self, model: E5File, variant: str) -> None:
+        from onnx import TensorProto, helper, numpy_helper
+
+        self._helper, self._numpy_helper, self._tensor = helper, numpy_helper, TensorProto
+        self.model, self.variant, self.shape = model, variant, model.shape
+        self.initializers: list = []
+        self.nodes: list = []
+
+    def init(self, name: str, array: np.ndarray) -> str:
+        self.initializers.append(self._numpy_helper.from_array(np.ascontiguousarray(array), name))
+        return name
+
+    def node(self, op: str, inputs: list[str], output: str, domain: str = "", **attrs) -> str:
+        self.nodes.append(self._helper.make_node(
+            op, inputs, [output], name=f"{output}/{op}", domain=domain, **attrs))  # fmt: skip
+        return output
+
+    def linear(self, x: str, names: list[str], n_in: int, out: str) -> str:
+        """x @ W^T for the row-concatenation of the named Q4 matrices (biases come later)."""
+        model = self.model
+        if self.variant == "fp32":
+            weights = np.concatenate([model.dequant(name, n_in) for name in names], 0)
+            return self.node("MatMul", [x, self.init(f"{out}.wT", weights.T.copy())], out)
+        scales, codes = zip(*(model.q4(name, n_in) for name in names), strict=True)
+        return self.node(
+            "MatMulNBits",
+            [x, self.init(f"{out}.q4", _pack(np.concatenate(codes, 0))),
+             self.init(f"{out}.scales", np.concatenate(scales, 0).reshape(-1))],
+            out, domain="com.microsoft", K=n_in, N=sum(s.shape[0] for s in scales), bits=4,
+            block_size=BLOCK, accuracy_level=4,
+        )  # fmt: skip
+
+    def skip_norm(self, x: str, residual: str, norm: str, bias: str, out: str) -> str:
+        """LayerNorm(x + bias + residual), fused."""
+        f32 = self.model.f32
+        params = [self.init(f"{norm}.{p}", f32(f"{norm}.{p}")) for p in ("w", "b")]
+        return self.node("SkipLayerNormalization",
+                         [x, residual, *params, self.init(bias, f32(bias))],
+                         out, domain="com.microsoft", epsilon=self.shape.eps)  # fmt: skip
+
+    def embeddings(self) -> str:
+        """The 4-bit word table plus position and token-type 0, then LayerNorm; the masks."""
+        model, shape, init, node = self.model, self.shape, self.init, self.node
+        hidden = shape.hidden
+        scales, codes = model.q4("emb.word", hidden)
+        node("GatherBlockQuantized",
+             [init("emb.word.q4", _pack(codes).reshape(shape.vocab, hidden // 2)), "input_ids",
+              init("emb.word.scales", scales)],
+             "token_embeddings", domain="com.microsoft", bits=4, block_size=BLOCK,
+             gather_axis=0, quantize_axis=1)  # fmt: skip
+        positions = model.f32("emb.pos").reshape(shape.positions, hidden)
+        types = model.f32("emb.type").reshape(shape.token_types, hidden)
+        init("emb.pos_type", positions + types[0])
+        node("Shape", ["input_ids"], "seq_len", start=1, end=2)
+        zero = init("zero", np.array([0], np.int64))
+        node("Slice", ["emb.pos_type", zero, "seq_len", zero], "position_embeddings")
+        node("Add", ["token_embeddings", "position_embeddings"], "embeddings")
+        x = node("LayerNormalization",
+                 ["embeddings", init("emb.ln.w", model.f32("emb.ln.w")),
+                  init("emb.ln.b", model.f32("emb.ln.b"))],
+                 "x0", axis=-1, epsilon=shape.eps)  # fmt: skip
+        node("Cast", ["attention_mask"], "mask_i32", to=self._tensor.INT32)
+        node("Cast", ["attention_mask"], "mask_f", to=self._tensor.FLOAT)
+        return x
+
+    def layer(self, layer: int, x: str) -> str:
+        """One encoder layer: fused attention, then the feed-forward block."""
+        model, hidden, init, node, linear = (
+            self.model,
+            self.shape.hidden,
+            self.init,
+            self.node,
+            self.linear,
+        )
+        p = f"l{layer}"
+        qkv = linear(x, [f"{p}.q.w", f"{p}.k.w", f"{p}.v.w"], hidden, f"{p}.qkv")
+        q, k, v = f"{p}.q", f"{p}.k", f"{p}.v"
+        self.nodes.append(self._helper.make_node(
+            "Split", [qkv, init(f"{p}.split", np.array([hidden] * 3, np.int64))], [q, k, v],
+            name=f"{p}.split/Split", axis=-1))  # fmt: skip
+        bias = np.concatenate([model.f32(f"{p}.{n}.b") for n in "qkv"])
+        heads = self.shape.heads
+        context = node("MultiHeadAttention", [q, k, v, init(f"{p}.qkv.b", bias), "mask_i32"],
+                       f"{p}.context", domain="com.microsoft", num_heads=heads)  # fmt: skip
+        attended = linear(context, [f"{p}.ao.w"], hidden, f"{p}.ao")
+        x = self.skip_norm(attended, x, f"{p}.aln", f"{p}.ao.b", f"{p}.x1")
+        inner = linear(x, [f"{p}.fi.w"], hidden, f"{p}.fi")
+        inner = node("BiasGelu", [inner, init(f"{p}.fi.b", model.f32(f"{p}.fi.b"))],
+                     f"{p}.gelu", domain="com.microsoft")  # fmt: skip
+        out = linear(inner, [f"{p}.fo.w"], self.shape.ffn, f"{p}.fo")
+        return self.skip_norm(out, x, f"{p}.oln", f"{p}.fo.b", f"{p}.x2")
+
+    def pool(self, x: str) -> None:
+        """The mean over each text's own tokens, <s> and </s> included, as e5.c pools."""
+        init, node = self.init, self.node
+        node("Unsqueeze", ["mask_f", init("axis_last", np.array([-1], np.int64))], "mask_f3")
+        node("Mul", [x, "mask_f3"], "masked")
+        node("ReduceSum", ["masked", init("axis_seq", np.array([1], np.int64))], "sums",
+             keepdims=0)  # fmt: skip
+        node("ReduceSum", ["mask_f", "axis_seq"], "counts", keepdims=1)
+        node("Div", ["sums", "counts"], "pooled")
 
 
 def _pack(codes: np.ndarray) -> np.ndarray:
