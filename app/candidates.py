@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import rjieba
 
+from ingest.chinese import numeral_value
 from ingest.statements import statements
 
 from .hits import Hit
@@ -23,7 +24,6 @@ DEPTH = 5  # passages whose spans compete: the reranked top 5 hold the answer fo
 _LIST_ITEM_SLACK = 2  # chars a list's first item may exceed its longest other item by
 _VERB_TAGS = ("v", "vd")  # jieba's verb tags: 加快, 推进
 _MIN_ITEM = 2  # chars a list item keeps
-_NUMERALS = {ch: n for n, ch in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +134,7 @@ def _small_number(figure: str) -> int | None:
     head = re.match(r"\d+|[一两二三四五六七八九十]", figure)
     if not head:
         return None
-    return int(head.group()) if head.group().isdigit() else _NUMERALS[head.group()]
+    return numeral_value(head.group())
 
 
 def extract(question: Question, hits: tuple[Hit, ...], depth: int = DEPTH) -> list[Candidate]:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.chinese import CHECKED_UNITS
 from ingest.errors import ConfigError
 
 from .answer import Answer, answer_with
@@ -27,19 +28,14 @@ from .settings import LlmSettings
 PASSAGES = 5  # the top passages the model is given: what the extractive answer draws on too
 # [1], [2][3], [1, 2], [1-3]; 【1】 and full-width brackets are folded to these first
 _CITATION = re.compile(r"\[(\d+(?:\s*[,，、\-–~]\s*\d+)*)\]")
-# the measure words of plans' figures; a number before any other word is checked on its own
-_UNITS = (
-    "平方公里|平方米|公里|千米|万元|亿元|元|人次|课时|学时|学分|小时|人|名|所|个|项|次|期|班|座|"
-    "间|套|台|张|册|本|篇|天|年|月|日|岁|家|户|条|件|批|类|种|门|位|节|分|%"
-)
 # a figure: digits, with 万/亿 and a measure word or percent sign if written (年 makes a year)
-_FIGURE = re.compile(rf"\d+(?:\.\d+)?(?:[万亿]?(?:{_UNITS}))?")
+_FIGURE = re.compile(rf"\d+(?:\.\d+)?(?:[万亿]?(?:{CHECKED_UNITS}))?")
 _NUMERALS = "零〇一二两三四五六七八九十"
 # Chinese numerals to read as digits: a percentage in words, a run of two or more (两百,
 # 八十五, 二〇二〇), or one before a measure word (五所); a lone 一 elsewhere (统一, 进一步) is no
 # number
 _CHINESE_NUMBER = re.compile(
-    rf"百分之[{_NUMERALS}点]+|[{_NUMERALS}百千万亿点]{{2,}}|[{_NUMERALS}](?=[万亿]?(?:{_UNITS}))"
+    rf"百分之[{_NUMERALS}点]+|[{_NUMERALS}百千万亿点]{{2,}}|[{_NUMERALS}](?=[万亿]?(?:{CHECKED_UNITS}))"
 )
 _QUOTED = re.compile(r"[“\"「《『‘]([^”\"」》』’]{2,})[”\"」》』’]")
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL)  # a reasoning model's notes

@@ -17,13 +17,12 @@ import rjieba
 from pypinyin import lazy_pinyin
 
 from index.lexical import tokenize
+from ingest.chinese import digits_value
 
 from .asked import asked_kind, asks_total
 from .lexicon import Lexicon
 from .words import Words
 
-_CN_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
-                   "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
 _YEAR4 = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _YEAR2 = re.compile(r"(?<![\d.])(\d\d)年")
 # a list of years sharing one 年: "18、19年", "2018和2019年", "17、18、20年"
@@ -172,7 +171,7 @@ def years_in(question: str) -> list[int]:
         if not any(str(y).endswith(yy) for y in years):
             years.append(2000 + int(yy))
     for cn in _YEAR_CN.findall(question):
-        years.append(int("".join(_CN_YEAR_DIGITS[c] for c in cn)))
+        years.append(digits_value(cn))
     return sorted(set(years))
 
 

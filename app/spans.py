@@ -12,24 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.chinese import FIGURE_UNITS, NUMBER
+
 _CLAUSE_BREAK = re.compile(r"[,，;；。:：!?！？\n()（）]")
 _ITEM_BREAK = re.compile(r"[,，;；。:：!?！？\n()（）、]")
 _COUNTED = re.compile(r"[\u4e00-\u9fff]{1,6}")  # what a figure counts, written after it
-_NUMBER = r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
-# longest first: 万平方米 before 平方米, 人次 before 人
-UNITS = (
-    "万平方米", "平方米", "万亿元", "亿元", "万元", "元", "人次", "万人", "公里", "课时", "学时",
-    "小时", "人", "名", "位", "所", "个", "套", "间", "台", "件", "项", "次", "班", "座", "处",
-    "家", "支", "亩", "册", "本", "节", "晚", "天", "周", "月", "条", "张", "种", "批", "期", "届",
-    "场", "门", "块", "辆", "只", "吨", "篇", "首", "份", "部", "分", "米", "倍", "年", "%",
-)  # fmt: skip
 # units that follow a Chinese numeral in ordinary words too ("十分重要", "一部分", "一份力量"):
 # figures in them need digits
 _DIGITS_ONLY = ("分", "部", "份", "本", "首", "米")
 _FIGURE = re.compile(
     rf"(?:不少于|不低于|不超过|超过|控制在|达到|达|约|近|第)?"
-    rf"(?:百分之{_NUMBER}|{_NUMBER}(?:[万亿])?(?:%?\s*[-—–~～至到]\s*{_NUMBER}[万亿]?)?"
-    rf"(?:余|多)?(?:{'|'.join(UNITS)}))"
+    rf"(?:百分之{NUMBER}|{NUMBER}(?:[万亿])?(?:%?\s*[-—–~～至到]\s*{NUMBER}[万亿]?)?"
+    rf"(?:余|多)?(?:{'|'.join(FIGURE_UNITS)}))"
     rf"(?:及以上|以上|以内|以下|左右)?"
 )
 # a date: "2020年3月11日", "3月11日" (a figure whose unit is 日)
@@ -67,7 +61,7 @@ def figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
         if skip and m.start() < skip.end() or any(d.start <= m.start() < d.end for d in dates):
             continue
         core = re.sub(r"(?:及以上|以上|以内|以下|左右)$", "", m.group())
-        unit = next((u for u in UNITS if core.endswith(u)), "")
+        unit = next((u for u in FIGURE_UNITS if core.endswith(u)), "")
         digits = bool(re.search(r"\d", core))
         if unit == "年" and not re.search(r"(?:以上|以下|左右|以内)$", m.group()):
             continue  # "2016年", "三年": a year or a horizon, not a measured figure

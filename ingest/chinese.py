@@ -1,9 +1,32 @@
-"""The rules of Chinese plan text that ingest and app share: what counts as a letter, what is
-garbage, how lines end."""
+"""The rules of Chinese plan text that ingest and app share: numbers and the units of figures,
+numerals, what counts as a letter, what is garbage, how lines end."""
 
 from __future__ import annotations
 
 import unicodedata
+
+# a number as plans write it: digits (with a decimal point) or Chinese numerals (两百, 八十五)
+NUMBER = r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
+
+# The units of figures, for three readers, each longest first ("人次" before "人"; 万/亿 belong
+# to the number). Candidate answers take any counted thing (FIGURE_UNITS). The targets table
+# keeps fewer (TARGET_UNITS): the units of a plan's quantities, not of scores, days or rounds
+# (分, 天, 届). A generated answer's figures are checked with a wide net (CHECKED_UNITS, a
+# regex alternation), so that few of its figures go unchecked.
+FIGURE_UNITS = (
+    "万平方米", "平方米", "万亿元", "亿元", "万元", "元", "人次", "万人", "公里", "课时", "学时",
+    "小时", "人", "名", "位", "所", "个", "套", "间", "台", "件", "项", "次", "班", "座", "处",
+    "家", "支", "亩", "册", "本", "节", "晚", "天", "周", "月", "条", "张", "种", "批", "期", "届",
+    "场", "门", "块", "辆", "只", "吨", "篇", "首", "份", "部", "分", "米", "倍", "年", "%",
+)  # fmt: skip
+TARGET_UNITS = (
+    "平方米", "公里", "人次", "元", "人", "名", "所", "个", "套", "间", "台", "件", "项", "次",
+    "班", "座", "处", "家", "亩", "册", "节", "起", "条", "年", "%",
+)  # fmt: skip
+CHECKED_UNITS = (
+    "平方公里|平方米|公里|千米|万元|亿元|元|人次|课时|学时|学分|小时|人|名|所|个|项|次|期|班|座|"
+    "间|套|台|张|册|本|篇|天|年|月|日|岁|家|户|条|件|批|类|种|门|位|节|分|%"
+)
 
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v")
 
@@ -28,3 +51,34 @@ def _is_garbage(char: str) -> bool:
         return True
     # Cc: control, Cs: lone surrogate, Co: private use, Cn: unassigned.
     return unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and char not in _TEXT_CONTROLS
+
+
+# a digit as plans write it; "O" for 〇 is a typing habit ("二O二O年"), "两" a spoken 2
+_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "o": 0, "两": 2}
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"  # ① … ⑳, the numbers of a list's items
+
+
+def digits_value(digits: str) -> int:
+    """A number written digit by digit, as years are: "二〇二〇" → 2020.
+
+    Raises KeyError for a character that is not a digit."""
+    return int("".join(str(_DIGITS[c]) for c in digits))
+
+
+def numeral_value(numeral: str) -> int:
+    """A small number as outlines, months, days and counts write it: "十二" → 12, "一百零三"
+    → 103, "两" → 2, "③" → 3, "12" → 12.
+
+    Raises KeyError for a character that is not part of a numeral."""
+    if numeral in CIRCLED:
+        return CIRCLED.index(numeral) + 1
+    if numeral.isdecimal():
+        return int(numeral)
+    total, current = 0, 0
+    for ch in numeral:
+        if ch in "百十":
+            total += (current or 1) * (100 if ch == "百" else 10)
+            current = 0
+        else:
+            current = _DIGITS[ch]
+    return total + current

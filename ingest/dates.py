@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 import re
 
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "o": 0}
-_CN_YEAR = f"[{''.join(_CN_DIGITS)}]{{4}}"  # "二〇二〇", also typed with a letter O
+from .chinese import digits_value, numeral_value
+
+_CN_YEAR = "[〇一二三四五六七八九零Oo]{4}"  # "二〇二〇", also typed with a letter O
 _YEAR = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})(?!\d)|({_CN_YEAR})年")
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~至到]\s*((?:19|20)\d{2})(?!\d)")
 _MAX_SPAN = 10  # years: a longer "range" is two unrelated years, not a plan period
@@ -41,7 +42,7 @@ _DATE_FIELDS = (
 def years_in(text: str) -> list[int]:
     """Every year written in `text`, in order: "2019年…二〇二〇年" -> [2019, 2020]."""
     return [
-        int(digits) if digits else _cn_digits(chinese) for digits, chinese in _YEAR.findall(text)
+        int(digits) if digits else digits_value(chinese) for digits, chinese in _YEAR.findall(text)
     ]
 
 
@@ -98,20 +99,12 @@ def _parse_date(found: re.Match[str] | None) -> str | None:
         if year:
             return datetime.date(int(year), int(month), int(day)).isoformat()
         return datetime.date(
-            _cn_digits(cn_year), _cn_number(cn_month), _cn_number(cn_day)
+            digits_value(cn_year), _cn_number(cn_month), _cn_number(cn_day)
         ).isoformat()
     except (ValueError, KeyError):
         return None
 
 
-def _cn_digits(digits: str) -> int:
-    """Digit by digit: "二〇二〇" -> 2020."""
-    return int("".join(str(_CN_DIGITS[c]) for c in digits))
-
-
 def _cn_number(numeral: str) -> int:
-    """Chinese numerals up to 39: "十一" -> 11, "二十" -> 20, "三" -> 3."""
-    if "十" not in numeral:
-        return _cn_digits(numeral)
-    tens, _, units = numeral.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    """A month or day: "十一" → 11, "二十" → 20, "三" and "〇三" → 3."""
+    return numeral_value(numeral) if "十" in numeral else digits_value(numeral)

@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .chinese import CIRCLED, numeral_value
 from .types import Section
 
-_CN_DIGITS = "零一二三四五六七八九十"
 _CN_NUM = "[一二三四五六七八九十百零]{1,4}"
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # (style, regex of a marker at the start of a line or after a sentence end)
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -27,7 +26,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("paren_cn", re.compile(rf"[(（]({_CN_NUM})[)）]")),
     ("arabic", re.compile(r"(\d{1,2})(?:[.．、](?!\d)|[)）](?!\d))")),
     ("paren_arabic", re.compile(r"[(（](\d{1,2})[)）]")),
-    ("circled", re.compile(f"([{_CIRCLED}])")),
+    ("circled", re.compile(f"([{CIRCLED}])")),
 )
 _MARKDOWN = re.compile(r"(#{1,6})\s+")
 # "学前教育:一年学前教育入园率…" — a short topic label opening a paragraph (target lists use
@@ -36,25 +35,6 @@ _LABEL = re.compile(r"([\u4e00-\u9fff]{2,8})[:：](?=[\u4e00-\u9fff“])")
 _HEADING_END = re.compile(r"[。;；!！?？:：]")
 _SENTENCE_END = "。;!?；！？"
 _MAX_HEADING = 40  # chars; a longer first sentence is a paragraph, not a heading
-
-
-def cn_to_int(numeral: str) -> int:
-    """Value of a small Chinese numeral ("十二" → 12); enough for outline numbers."""
-    if numeral.isdigit():
-        return int(numeral)
-    if numeral in _CIRCLED:
-        return _CIRCLED.index(numeral) + 1
-    total, current = 0, 0
-    for ch in numeral:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = _CN_DIGITS.index(ch)
-    return total + current
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +52,7 @@ def _match_marker(text: str, pos: int) -> tuple[str, int, re.Match[str]] | None:
     for style, pattern in _MARKERS:
         m = pattern.match(text, pos)
         if m:
-            return style, cn_to_int(m.group(1)), m
+            return style, numeral_value(m.group(1)), m
     return None
 
 

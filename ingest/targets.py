@@ -1,7 +1,7 @@
 """Quantitative statements of a plan: one `Target` row per figure, with its clause and offsets.
 
 A figure is a number with a unit ("85%", "5.2万平方米", "3-4个", "两万人次"); years, dates,
-outline numbers and names such as "十三五" or "四个六工程" carry no unit from `_UNITS` (or are
+outline numbers and names such as "十三五" or "四个六工程" carry no unit from `TARGET_UNITS` (or are
 ruled out by their context) and are skipped. Values are in base units: "万平方米" gives
 value×10000 in 平方米.
 """
@@ -11,45 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .chinese import NUMBER, TARGET_UNITS
 from .chunking import trim_span
 from .types import Chunk, Document, Target
 
 _CN_DIGITS = "零一二两三四五六七八九十百千"
-_ARABIC = r"\d+(?:\.\d+)?"
-_CHINESE = rf"[{_CN_DIGITS}]+"
-_NUMBER = rf"(?:{_ARABIC}|{_CHINESE})[万亿]?"
-# longest first so "人次" wins over "人"; 万/亿 multipliers belong to the number, not the unit
-_UNITS = (
-    "平方米",
-    "公里",
-    "人次",
-    "元",
-    "人",
-    "名",
-    "所",
-    "个",
-    "套",
-    "间",
-    "台",
-    "件",
-    "项",
-    "次",
-    "班",
-    "座",
-    "处",
-    "家",
-    "亩",
-    "册",
-    "节",
-    "起",
-    "条",
-    "年",
-    "%",
-)
+_NUMBER = rf"{NUMBER}[万亿]?"
 _FIGURE = re.compile(
     rf"(?:百分之(?P<pct>{_NUMBER}))"
     rf"|(?P<num>{_NUMBER})(?:%?\s*[-—–~～至到]\s*(?P<num2>{_NUMBER}))?"
-    rf"(?P<approx>余|多)?(?P<unit>{'|'.join(map(re.escape, _UNITS))})"
+    rf"(?P<approx>余|多)?(?P<unit>{'|'.join(map(re.escape, TARGET_UNITS))})"
 )
 _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 # the figure's own suffix wins: "达到85%以上" is qualified by 以上
