@@ -129,6 +129,25 @@ def test_page_photos_added_as_one_plan_are_one_document_in_page_order(tmp_path: 
     assert text.index("湘乡市2019年教育工作要点") < text.index("4800人次")  # p2 before p10
 
 
+def test_a_broken_photo_of_one_plan_is_refused_by_name_and_nothing_is_added(
+    tmp_path: Path,
+) -> None:
+    (page,) = scanned_pages(PLAN, lines_per_page=40)
+    page.save(tmp_path / "p1.png")
+    (tmp_path / "p2.jpg").write_bytes((tmp_path / "p1.png").read_bytes()[:3000])  # cut short
+    env = {"EDUQA_INDEX": str(tmp_path / "index"), "EDUQA_CORPUS": str(tmp_path / "corpus")}
+
+    added = CliRunner().invoke(
+        cli, ["add", "--one-plan", "plan", str(tmp_path / "p1.png"), str(tmp_path / "p2.jpg")],
+        env=env)  # fmt: skip
+
+    assert added.exit_code == 1 and "Traceback" not in added.output
+    assert "error: p2.jpg: cannot read image" in added.stderr
+    assert not (tmp_path / "index" / "CURRENT").exists()
+    corpus = tmp_path / "corpus"
+    assert not corpus.exists() or not any(corpus.iterdir())
+
+
 def test_a_corrupt_scan_is_refused_with_its_reason_and_nothing_else_is_lost(
     tmp_path: Path, e5
 ) -> None:
