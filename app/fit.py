@@ -96,7 +96,7 @@ def learn_words(engine: Engine, items: Sequence[QAItem]) -> Words:
 
 
 def rerank_rows(engine: Engine, items: Sequence[QAItem], at: Sequence[int], words: Words) -> Rows:
-    """IndexedChunk features of each answerable question's pool, labelled relevant or not; and of
+    """Passage features of each answerable question's pool, labelled relevant or not; and of
     its first evidence string searched as it stands. The questions are in everyday words by
     design, but staff also search with a plan's own words ("交流教师300人"): the evidence
     searches teach the reranker that a passage saying the phrase is the one sought."""

@@ -1,4 +1,4 @@
-"""IndexedChunk search: analyse the question, retrieve dense and BM25 candidates within its scope,
+"""Passage search: analyse the question, retrieve dense and BM25 candidates within its scope,
 rerank them with the fitted passage model.
 
 Retrieval takes the union of the dense (e5) and the BM25 top passages; how much each score and

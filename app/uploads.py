@@ -59,5 +59,11 @@ def one_plan(
     if sum(photo) < (1 if name else 2):
         return list(files)
     pages = in_page_order([f for f, is_photo in zip(files, photo, strict=True) if is_photo])
-    joined = (Path(name or pages[0][0]).with_suffix(".pdf").name, join_pages(pages))
+    joined = (_pdf_name(name) if name else f"{Path(pages[0][0]).stem}.pdf", join_pages(pages))
     return [joined, *(f for f, is_photo in zip(files, photo, strict=True) if not is_photo)]
+
+
+def _pdf_name(name: str) -> str:
+    """The name given, as a PDF's ("要点v1.2" → "要点v1.2.pdf", not "要点v1.pdf")."""
+    base = Path(name).name
+    return base if base.lower().endswith(".pdf") else f"{base}.pdf"

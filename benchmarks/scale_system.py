@@ -7,7 +7,7 @@ benchmarks/scale.py measures FAISS alone; this writes a synthetic province throu
 `IndexWriter` and asks through `search`/`answer`, so every part a user waits on is in the numbers.
 Documents: the seed plans and the test plans, each copied many times with every number replaced
 by another of the same length drawn from the plans' own numbers (offsets hold; new figures and
-content ids, a vocabulary of realistic size) and another year. IndexedChunk vectors are derived from
+content ids, a vocabulary of realistic size) and another year. Passage vectors are derived from
 real e5 vectors (a blend of two real passages plus noise, seeded by the text, as in scale.py),
 because embedding a million passages for real would take days on two cores and is measured
 elsewhere; questions are embedded for real. The build time therefore excludes passage

@@ -122,7 +122,7 @@ class IndexWriter:
         self.settings = settings
         self.rebuild = rebuild
         self.backend = backend or Backend()
-        self._passage_backend = chunk_backend(self.backend)
+        self._chunk_backend = chunk_backend(self.backend)
         self.migrate = migrate
         self._lock = FileLock(str(root / ".lock"))
         self._work: Path | None = None
@@ -171,14 +171,14 @@ class IndexWriter:
         self._previous = manifest
         self._work = self.root / f".tmp-{os.getpid()}-{datetime.now().strftime('%H%M%S%f')}"
         if manifest is not None and manifest.backend == self.backend.kind:
-            self._passage_backend.repair(self.root, live, manifest)
+            self._chunk_backend.repair(self.root, live, manifest)
         if self.rebuild or manifest is None:
             self._work.mkdir()
             self._store = Store(self._work / STORE_FILE)
             if live is not None and (live / STORE_FILE).exists():
                 # cache keys name the embedder, so a rebuild re-embeds only texts it never saw
                 self._store.import_cache(live / STORE_FILE)
-            self._passages = self._new_passages(manifest)
+            self._passages = self._new_chunks(manifest)
         else:
             self._continue(live, manifest)
         self._by_name = {d.file_name: d for d in self._store.documents()}
@@ -193,19 +193,19 @@ class IndexWriter:
             self._work.mkdir()
             shutil.copy2(live / STORE_FILE, self._work / STORE_FILE)
             self._store = Store(self._work / STORE_FILE)
-            self._passages = self._new_passages(manifest)
-            self._move_passages()
+            self._passages = self._new_chunks(manifest)
+            self._move_chunks()
             return
-        self._passage_backend.carry(live, self._work)
+        self._chunk_backend.carry(live, self._work)
         self._store = Store(self._work / STORE_FILE)
         vids = self._store.chunk_table()[0]
-        self._passages = self._passage_backend.resume(self.root, self._work, manifest, vids)
+        self._passages = self._chunk_backend.resume(self.root, self._work, manifest, vids)
 
-    def _new_passages(self, live: Manifest | None) -> ChunkWriter:
+    def _new_chunks(self, live: Manifest | None) -> ChunkWriter:
         """An empty backend for the generation being written (a new Milvus collection)."""
-        return self._passage_backend.create(self.root, live, self.embedder.dim)
+        return self._chunk_backend.create(self.root, live, self.embedder.dim)
 
-    def _move_passages(self) -> None:
+    def _move_chunks(self) -> None:
         """Give the new backend every stored passage with its stored vector, in id order (a
         backend may rely on ids growing, as they do when documents are added)."""
         metas = {d.doc_id: d.meta for d in self._store.documents()}

@@ -46,7 +46,8 @@ class ScannedPdfError(EduqaError):
 
 
 class OcrUnavailableError(EduqaError):
-    """The OCR engine cannot load (a missing or broken install)."""
+    """OCR cannot run: its engine cannot load (a missing or broken install), or a worker
+    process reading pages stopped."""
 
 
 class FileTooLargeError(EduqaError):

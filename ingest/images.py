@@ -56,23 +56,30 @@ A4_WIDTH = 8.27  # inches: each joined page is as wide as A4, so it renders near
 
 
 def join_pages(pages: Sequence[tuple[str, bytes]]) -> bytes:
-    """(name, bytes) page photos of one plan as one image-only PDF, in the order given; a file
-    that is not an image is refused by name."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    """(name, bytes) page photos of one plan as one image-only PDF, in the order given, every
+    frame of a multi-page TIFF a page; a file that is not an image is refused by name.
+
+    Pages are scaled to the widest one's width and set A4 wide, so each renders near the OCR
+    resolution, and kept as JPEG of quality 95 (the default 75 blurs small print)."""
+    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     images = []
     for name, data in pages:
         try:
             with Image.open(io.BytesIO(data)) as image:
-                images.append(ImageOps.exif_transpose(image).convert("RGB"))
+                images += [ImageOps.exif_transpose(frame).convert("RGB")
+                           for frame in ImageSequence.Iterator(image)]  # fmt: skip
         except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
             raise CorruptFileError(name, f"cannot read image: {short_reason(error)}") from None
     if not images:
         raise CorruptFileError("pages", "no page photos to join")
+    width = max(image.width for image in images)
+    images = [i if i.width == width else i.resize((width, round(i.height * width / i.width)))
+              for i in images]  # fmt: skip
     out = io.BytesIO()
-    resolution = max(image.width for image in images) / A4_WIDTH
-    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=resolution)
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=width / A4_WIDTH,
+                   quality=95)  # fmt: skip
     return out.getvalue()
 
 

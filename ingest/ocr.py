@@ -234,20 +234,25 @@ def read_pages(
     if not todo:
         return {n: found[n] for n in pages}
     count = ocr.processes(len(todo))
-    workers = [Worker(max(1, (os.cpu_count() or 1) // count)) for _ in range(count)]
+    workers: list[Worker] = []
     idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
-    for worker in workers:
-        idle.put(worker)
     pool = ThreadPoolExecutor(count, thread_name_prefix="ocr")
+    finished = False
     try:
+        for _ in range(count):
+            workers.append(Worker(max(1, (os.cpu_count() or 1) // count)))
+            idle.put(workers[-1])
         jobs = {pool.submit(_read_one, data, n, render, idle): n for n in todo}
         for job in as_completed(jobs):
             found[jobs[job]] = job.result()
             done += 1
             if ocr.on_page:  # on the caller's thread: a Streamlit bar may be drawn here
                 ocr.on_page(done, len(pages))
+        finished = True
     finally:  # a failed page or a stopped caller ends the reading at once
-        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.stop(at_once=not finished)
+        pool.shutdown(wait=True, cancel_futures=True)
         for worker in workers:
             worker.close()
     _keep(ocr, key, found)
@@ -277,23 +282,31 @@ class Worker:
     def __init__(self, threads: int) -> None:
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         path = os.pathsep.join(filter(None, (str(_ROOT), os.environ.get("PYTHONPATH"))))
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "ingest.ocr_worker", str(threads)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-            env={**os.environ, "PYTHONPATH": path},
-        )  # fmt: skip
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "ingest.ocr_worker", str(threads)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+                cwd=_ROOT, env={**os.environ, "PYTHONPATH": path},
+            )  # fmt: skip
+        except OSError as error:  # no memory for another process, a vanished interpreter
+            self._log.close()
+            raise OcrUnavailableError("OCR", f"a worker cannot start ({error})") from error
 
     def read(self, image: np.ndarray) -> OcrPage:
+        """The page's lines; ValueError for an image the engine cannot read (the worker goes
+        on), OcrUnavailableError when the worker cannot answer."""
         try:
             pickle.dump(np.ascontiguousarray(image), self._process.stdin, protocol=5)
             self._process.stdin.flush()
             kind, value = pickle.load(self._process.stdout)
-        except (OSError, EOFError, pickle.UnpicklingError):
+        except Exception:  # a closed pipe, a dead worker, a garbled reply
             raise OcrUnavailableError(
                 "OCR", f"the OCR worker stopped ({self._last_words()})"
             ) from None
         if kind == "unavailable":
             raise OcrUnavailableError("OCR", value)
+        if kind == "unreadable":
+            raise ValueError(f"OCR cannot read the page: {value}")
         return page_of(value)
 
     def _last_words(self) -> str:
@@ -301,14 +314,23 @@ class Worker:
             code = self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             return "it does not answer"
+        if self._log.closed:
+            return f"exit code {code}"
         self._log.seek(0)
         said = self._log.read().decode("utf-8", "replace").strip().splitlines()
         return said[-1] if said else f"exit code {code}"
 
-    def close(self) -> None:
-        """Ends the process: at once when idle (its stdin closes), killed when mid-page."""
-        with contextlib.suppress(OSError):  # a broken pipe: the process is gone already
+    def stop(self, at_once: bool = False) -> None:
+        """Tells the process to end (its stdin closes: an idle worker exits), or kills it
+        `at_once`, mid-page."""
+        with contextlib.suppress(OSError, ValueError):  # the pipe is gone or closed already
             self._process.stdin.close()
+        if at_once:
+            self._process.kill()
+
+    def close(self) -> None:
+        """Ends the process (killed if it does not end within a second) and its pipes."""
+        self.stop()
         try:
             self._process.wait(timeout=1)
         except subprocess.TimeoutExpired:

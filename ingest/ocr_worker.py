@@ -4,7 +4,8 @@ arrays) from its stdin and writes each page's lines back to its stdout, until st
 Started by `ingest.ocr.read_pages`, one per core. Launched with `-m` rather than by
 multiprocessing, whose spawn and forkserver children re-run the program that started them as
 `__mp_main__` (a Streamlit script runs as `__main__`). The channel is the process's original
-stdout; anything a library prints goes to stderr instead, so it cannot corrupt a message.
+stdout; once the worker runs, anything a library prints goes to stderr instead, so it cannot
+corrupt a message (the reader treats a garbled reply as a stopped worker).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import pickle
 import sys
 
-from .errors import OcrUnavailableError
+from .errors import OcrUnavailableError, short_reason
 from .ocr import recognise, rows_of
 
 
@@ -31,6 +32,8 @@ def main() -> None:
             reply = ("page", rows_of(recognise(image, threads)))
         except OcrUnavailableError as error:
             reply = ("unavailable", error.reason)
+        except Exception as error:  # a page the engine cannot read: the worker goes on
+            reply = ("unreadable", short_reason(error))
         pickle.dump(reply, channel)
         channel.flush()
 

@@ -104,7 +104,7 @@ def _examples() -> None:
 def _sidebar(values: Facets) -> Filters:
     """The sidebar's filters, and this session's recent questions."""
     with st.sidebar:
-        filters = filter_sidebar(values, "ask")
+        filters = filter_sidebar(values, "ask", help_text=t("ask_filters_help"))
         history = st.session_state.get(_HISTORY, [])
         if history:
             st.subheader(t("ask_recent"))

@@ -89,11 +89,11 @@ def highlight_terms(text: str, terms: Iterable[str]) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
-def filter_sidebar(values: Facets, page: str) -> Filters:
+def filter_sidebar(values: Facets, page: str, help_text: str | None = None) -> Filters:
     """The sidebar's filters by year, region and document type, the same on every page that
-    has them (widget keys `{page}_years`, `{page}_regions`, `{page}_doc_types`). Call it
-    inside `st.sidebar`; the page adds its own controls below."""
-    st.header(t("filters"), help=t("filters_help"))
+    has them (widget keys `{page}_years`, `{page}_regions`, `{page}_doc_types`), with the page's
+    own `help_text`. Call it inside `st.sidebar`; the page adds its own controls below."""
+    st.header(t("filters"), help=help_text)
     chosen = {
         name: st.multiselect(
             t(f"filter_{name}"), options, key=f"{page}_{name}", placeholder=t("choose")

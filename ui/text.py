@@ -98,7 +98,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "diff_show_same": ("显示未变的章节", "Show unchanged sections"),
     "diff_opening": ("（正文开头）", "(opening text)"),
     "filters": ("筛选", "Filters"),
-    "filters_help": (
+    "ask_filters_help": (
         "不选表示不限。问题里提到的年份和地区会自动用作筛选，显示在答案上方，可以移除。",
         "Empty means any. Years and places named in the question filter automatically; they "
         "show above the answer and can be removed.",

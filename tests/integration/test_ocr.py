@@ -216,3 +216,15 @@ def test_a_stopped_reading_ends_its_workers_and_a_dead_worker_is_named(
     with pytest.raises(OcrUnavailableError, match="the OCR worker stopped"):
         dead.read(np.zeros((32, 32, 3), np.uint8))
     dead.close()
+
+
+def test_a_page_the_engine_cannot_read_is_refused_and_the_worker_goes_on() -> None:
+    worker = ingest.ocr.Worker(1)
+    try:
+        with pytest.raises(ValueError, match="OCR cannot read the page"):
+            worker.read(np.zeros((0, 0, 3), np.uint8))
+        page = worker.read(np.asarray(scanned_pages(PLAN, lines_per_page=4)[1]))
+    finally:
+        worker.close()
+
+    assert "公开招聘中小学教师150名" in page.text

@@ -13,26 +13,37 @@ from app.uploads import one_plan
 from ingest.errors import CorruptFileError
 
 
-def _photo(width: int) -> bytes:
+def _photo(width: int, height: int | None = None) -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (width, 2 * width), "white").save(out, "PNG")
+    Image.new("RGB", (width, height or 2 * width), "white").save(out, "PNG")
     return out.getvalue()
 
 
 def test_photos_become_one_pdf_in_page_order_and_other_files_pass() -> None:
-    files = [("p10.png", _photo(300)), ("plan.txt", b"text"), ("p2.png", _photo(150))]
+    files = [("p10.png", _photo(300, 300)), ("plan.txt", b"text"), ("p2.png", _photo(150))]
 
     (joined, pdf), other = one_plan(files)
 
     assert joined == "p2.pdf" and other == ("plan.txt", b"text")
-    widths = [float(page.mediabox.width) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
-    assert widths[0] < widths[1]  # p2 (the narrow photo) first, though "p10" sorts first
-    assert widths[1] == pytest.approx(8.27 * 72, rel=0.01)  # the widest photo is A4 wide
+    boxes = [page.mediabox for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert [float(b.width) for b in boxes] == pytest.approx([8.27 * 72] * 2, rel=0.01)  # A4 wide
+    assert float(boxes[0].height) > float(boxes[1].height)  # p2 (the tall photo) first
 
 
 def test_a_single_photo_is_joined_only_when_named_and_a_broken_one_is_refused() -> None:
     assert one_plan([("a.png", _photo(100))]) == [("a.png", _photo(100))]
     assert one_plan([("a.png", _photo(100))], "plan")[0][0] == "plan.pdf"
+    assert one_plan([("a.png", _photo(100))], "要点v1.2")[0][0] == "要点v1.2.pdf"
 
     with pytest.raises(CorruptFileError, match="b.jpg: cannot read image"):
         one_plan([("a.png", _photo(100)), ("b.jpg", b"not an image")])
+
+
+def test_every_frame_of_a_multi_page_tiff_is_a_page() -> None:
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (100, 200), "white"), Image.new("RGB", (100, 200), "grey")
+    first.save(out, "TIFF", save_all=True, append_images=[second])
+
+    ((_, pdf),) = one_plan([("scan.tif", out.getvalue()), ("last.png", _photo(100))])
+
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 3
