@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ingest.chinese import SENTENCE_ENDS
+
 from .candidates import Candidate
 from .decide import Decision, decide
 from .engine import Engine
@@ -73,7 +75,7 @@ def slots(engine: Engine, question: Question) -> tuple[Slot, ...]:
     return tuple(Slot(y, r, wants.get(y, question.wants)) for y, r in pairs)
 
 
-_CLAUSE = re.compile(r"[，,。；;？?！!]")
+_CLAUSE = re.compile(f"[{SENTENCE_ENDS},，]")
 
 
 def _wants_per_year(question: Question) -> dict[int | None, str | None]:

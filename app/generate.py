@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.chinese import CHECKED_UNITS
+from ingest.chinese import CHECKED_UNITS, DIGIT_NUMERALS
 from ingest.errors import ConfigError
 
 from .answer import Answer, answer_with
@@ -30,7 +30,7 @@ PASSAGES = 5  # the top passages the model is given: what the extractive answer 
 _CITATION = re.compile(r"\[(\d+(?:\s*[,，、\-–~]\s*\d+)*)\]")
 # a figure: digits, with 万/亿 and a measure word or percent sign if written (年 makes a year)
 _FIGURE = re.compile(rf"\d+(?:\.\d+)?(?:[万亿]?(?:{CHECKED_UNITS}))?")
-_NUMERALS = "零〇一二两三四五六七八九十"
+_NUMERALS = f"{DIGIT_NUMERALS}两十"
 # Chinese numerals to read as digits: a percentage in words, a run of two or more (两百,
 # 八十五, 二〇二〇), or one before a measure word (五所); a lone 一 elsewhere (统一, 进一步) is no
 # number

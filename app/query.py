@@ -17,7 +17,7 @@ import rjieba
 from pypinyin import lazy_pinyin
 
 from index.lexical import tokenize
-from ingest.chinese import digits_value
+from ingest.chinese import CN_YEAR, digits_value
 
 from .asked import asked_kind, asks_total
 from .lexicon import Lexicon
@@ -27,7 +27,7 @@ _YEAR4 = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _YEAR2 = re.compile(r"(?<![\d.])(\d\d)年")
 # a list of years sharing one 年: "18、19年", "2018和2019年", "17、18、20年"
 _YEAR_LIST = re.compile(r"(?<![\d.])((?:(?:19|20)?\d\d[、,，和与及]\s*)+)(?:19|20)?\d\d年")
-_YEAR_CN = re.compile(r"([〇零一二三四五六七八九]{4})年")
+_YEAR_CN = re.compile(rf"({CN_YEAR})年")
 PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏",
              "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南",
              "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏",

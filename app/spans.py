@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.chinese import FIGURE_UNITS, NUMBER
+from ingest.chinese import FIGURE_UNITS, ITEM_NUMBER, NUMBER, PAUSES, SENTENCE_ENDS, trim_span
 
-_CLAUSE_BREAK = re.compile(r"[,，;；。:：!?！？\n()（）]")
-_ITEM_BREAK = re.compile(r"[,，;；。:：!?！？\n()（）、]")
+_CLAUSE_BREAK = re.compile(f"[{SENTENCE_ENDS}{PAUSES}\n()（）]")
+_ITEM_BREAK = re.compile(f"[{SENTENCE_ENDS}{PAUSES}\n()（）、]")
 _COUNTED = re.compile(r"[\u4e00-\u9fff]{1,6}")  # what a figure counts, written after it
 # units that follow a Chinese numeral in ordinary words too ("十分重要", "一部分", "一份力量"):
 # figures in them need digits
@@ -28,9 +28,7 @@ _FIGURE = re.compile(
 )
 # a date: "2020年3月11日", "3月11日" (a figure whose unit is 日)
 _DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}[日号]")
-_OUTLINE_MARK = re.compile(
-    r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．](?!\d))"
-)
+_OUTLINE_MARK = re.compile(rf"\s*{ITEM_NUMBER}")
 _QUOTED = re.compile(r"“([^“”]{2,40})”|《([^《》]{2,60})》|\"([^\"]{2,40})\"")
 # who leads a task: "由县教育局牵头", "由市教育体育局人事科负责"
 _LEAD = re.compile(r"由([\u4e00-\u9fff、和]{2,30}?)(?:牵头|负责|主抓|组织实施|统筹)")
@@ -166,8 +164,5 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     mark = _OUTLINE_MARK.match(text, start, end)
     if mark and mark.end() < end:
         start = mark.end()
-    while start < end and text[start] in " \n\t,，、;；。:：":
-        start += 1
-    while end > start and text[end - 1] in " \n\t,，、;；:：":
-        end -= 1
-    return start, end
+    start, _ = trim_span(text, start, end, f"{PAUSES}、{SENTENCE_ENDS}")
+    return trim_span(text, start, end, f"{PAUSES}、;；")

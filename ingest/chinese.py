@@ -1,12 +1,23 @@
 """The rules of Chinese plan text that ingest and app share: numbers and the units of figures,
-numerals, what counts as a letter, what is garbage, how lines end."""
+numerals, an outline item's number, sentences and clauses, what counts as a letter, what is
+garbage, how lines end.
+
+Cleaned text is NFKC-normalised, so the full-width ，：；！？ arrive as ASCII; 。 and 、 stay. The
+character sets below hold both forms, for the questions, which are not cleaned.
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-# a number as plans write it: digits (with a decimal point) or Chinese numerals (两百, 八十五)
-NUMBER = r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
+# Numerals of a count ("两百", "八十五") and of a number written digit by digit ("二〇二〇").
+NUMERALS = "零一二两三四五六七八九十百千"
+DIGIT_NUMERALS = "〇零一二三四五六七八九"
+# a number as plans write it: digits (with a decimal point) or Chinese numerals
+NUMBER = rf"(?:\d+(?:\.\d+)?|[{NUMERALS}]+)"
+# a year digit by digit ("二〇二〇"), also typed with a letter O ("二O二O"); `digits_value` reads it
+CN_YEAR = rf"[{DIGIT_NUMERALS}Oo]{{4}}"
 
 # The units of figures, for three readers, each longest first ("人次" before "人"; 万/亿 belong
 # to the number). Candidate answers take any counted thing (FIGURE_UNITS). The targets table
@@ -86,3 +97,42 @@ def numeral_value(numeral: str) -> int:
         else:
             current = _DIGITS[ch]
     return total + current
+
+
+# An outline item's own number where a paragraph opens: 一、 (一) 1. 1、 1) (1) 第一章 ①, also
+# before a year ("26.2022年…"), but not "1.5万" or "83.25%" (a decimal).
+ITEM_NUMBER = (
+    r"(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]"
+    r"|\d{1,2}(?:[、)）]|[.．](?!\d{1,3}(?!\d)))"
+    rf"|第[一二三四五六七八九十百\d]{{1,4}}[章条节]|[{CIRCLED}])"
+)
+
+# Where sentences and clauses end.
+SENTENCE_ENDS = "。!?;！？；"
+PAUSES = ",，:："  # commas and colons end a clause; 、 ends a list's item
+_SENTENCE = re.compile(rf"[^{SENTENCE_ENDS}\n]*(?:[{SENTENCE_ENDS}]+[”’]?|\n|$)")
+_CLAUSE = re.compile(rf"[^{PAUSES}、]*(?:[{PAUSES}、]|$)")
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of text[start:end], end to end: a sentence runs to its end
+    marks (with a closing quote) or to the line end, which it keeps."""
+    return _pieces(_SENTENCE, text, start, len(text) if end is None else end)
+
+
+def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of the clauses of text[start:end], end to end, each with its mark."""
+    return _pieces(_CLAUSE, text, start, len(text) if end is None else end)
+
+
+def _pieces(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in pattern.finditer(text, start, end) if m.end() > m.start()]
+
+
+def trim_span(text: str, start: int, end: int, marks: str = "") -> tuple[int, int]:
+    """The span without the whitespace (and the given marks) at its ends."""
+    while start < end and (text[start].isspace() or text[start] in marks):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in marks):
+        end -= 1
+    return start, end

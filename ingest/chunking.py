@@ -11,12 +11,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from .chinese import clauses, sentences, trim_span
 from .outline import sections
 from .types import Chunk, DocumentMeta, Section
 
-# A sentence ends at 。!?; (NFKC turned the full-width forms into ASCII) or a line end.
-_SENTENCE = re.compile(r"[^。!?;\n]*(?:[。!?;]+[”’\"]?|\n|$)")
-_CLAUSE = re.compile(r"[^,，、:]*(?:[,，、:]|$)")
 _PART_YEAR = re.compile(r"(20\d\d|19\d\d)年.{0,12}?(总结|计划|要点|安排|方案|目标|任务)")
 
 
@@ -31,23 +29,15 @@ class ChunkSettings:
         return {"max_chars": self.max_chars, "min_chars": self.min_chars}
 
 
-def _spans(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[int, int]]:
-    out = []
-    for m in pattern.finditer(text, start, end):
-        if m.end() > m.start():
-            out.append((m.start(), m.end()))
-    return out
-
-
 def sentence_spans(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     """Sentences of text[start:end]; a sentence longer than max_chars is cut at clause ends."""
     out: list[tuple[int, int]] = []
-    for s, e in _spans(_SENTENCE, text, start, end):
+    for s, e in sentences(text, start, end):
         if e - s <= max_chars:
             out.append((s, e))
             continue
         piece_start, piece_end = s, s
-        for _, ce in _spans(_CLAUSE, text, s, e):
+        for _, ce in clauses(text, s, e):
             if ce - piece_start > max_chars and piece_end > piece_start:
                 out.append((piece_start, piece_end))  # cut before the clause that crosses
                 piece_start = piece_end
@@ -76,15 +66,6 @@ def _pack(spans: list[tuple[int, int]], settings: ChunkSettings) -> list[tuple[i
         else:
             packed.append((cur_start, cur_end))
     return packed
-
-
-def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span without the whitespace at its ends."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 _RESULT_HEADING = re.compile(r"总结|回顾|成效|成绩|进展情况|完成情况")

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
+from ingest.chinese import DIGIT_NUMERALS, ITEM_NUMBER, SENTENCE_ENDS
 from ingest.types import RawText
 
 # NFKC folds these to bare digits and loses what they say: ① is an outline marker, ² an exponent
@@ -39,9 +40,9 @@ _STRUCTURAL = r"|#*+\-<>=~"
 _SPACE_AFTER_CJK = re.compile(rf"(?<=[{_CJK}]) +(?=[^\s{_STRUCTURAL}])")
 _SPACE_BEFORE_CJK = re.compile(rf"(?<=[^\s{_STRUCTURAL}]) +(?=[{_CJK}])")
 
-_SENTENCE_END = "。！？!?；;：:."
+_SENTENCE_END = f"{SENTENCE_ENDS}：:."  # a line ending in one ends its paragraph
 _CLOSERS = "”’\"')）]】》」』〕"
-_NUMERAL = "一二三四五六七八九十百零〇两"
+_NUMERAL = f"{DIGIT_NUMERALS}两十百"
 _ITEM_START = re.compile(
     rf"#|[{_NUMERAL}]+[、.]|\([{_NUMERAL}]+\)|\d{{1,3}}(?:、|\.(?!\d)|\))|\(\d{{1,3}}\)"
     rf"|第[{_NUMERAL}\d]+[章节条款部分篇编]|[\u2460-\u2473\u3251-\u325f\u2776-\u277f]"
@@ -88,10 +89,7 @@ _RUNNING_MAX = 60  # chars: a longer line is body text, not a running header or 
 _COUNTER = re.compile(r"(\d{1,4})(、|\.|\))")
 # A DOCX/Markdown heading that carries its own outline number ("## (一)…") needs no "#":
 # readers see the plan's own numbering, and the outline is found from it.
-_MARKED_HEADING = re.compile(
-    r"^#{1,6}\s+(?=[一二三四五六七八九十]{1,3}[、.]|[(][一二三四五六七八九十]{1,3}[)]"
-    r"|\d{1,2}[.、)]|[(]\d{1,2}[)]|第[一二三四五六七八九十百\d]{1,4}[章条节]|[①-⑳])"
-)
+_MARKED_HEADING = re.compile(rf"^#{{1,6}}\s+(?={ITEM_NUMBER})")
 
 
 def clean_text(raw: RawText) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 import re
 
-from .chinese import digits_value, numeral_value
+from .chinese import CN_YEAR, DIGIT_NUMERALS, digits_value, numeral_value
 
-_CN_YEAR = "[〇一二三四五六七八九零Oo]{4}"  # "二〇二〇", also typed with a letter O
-_YEAR = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})(?!\d)|({_CN_YEAR})年")
+_YEAR = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})(?!\d)|({CN_YEAR})年")
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~至到]\s*((?:19|20)\d{2})(?!\d)")
 _MAX_SPAN = 10  # years: a longer "range" is two unrelated years, not a plan period
 
@@ -24,10 +23,10 @@ _ANCHOR_REACH = 40  # chars: how far back "2016年是…" may name the year an a
 # Another time named before the anchor; "今年" (this year) is the plan's own year, so not here.
 _OTHER_TIME = re.compile(r"(?:19|20)\d{2}年|去年|明年|上一?年|下一?年")
 
-_CN_NUMBER = "[〇零一二三四五六七八九十]"
+_CN_NUMBER = f"[{DIGIT_NUMERALS}十]"  # a month or a day: "三月十一日"
 _DATE = (
     r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    rf"|({_CN_YEAR})年({_CN_NUMBER}{{1,2}})月({_CN_NUMBER}{{1,3}})日"
+    rf"|({CN_YEAR})年({_CN_NUMBER}{{1,2}})月({_CN_NUMBER}{{1,3}})日"
 )
 _DATE_LINE = re.compile(rf"^(?:{_DATE})$")
 # Date fields in the order they are trusted: the signing date, publication, then the last edit.

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.chinese import ITEM_NUMBER, PAUSES, SENTENCE_ENDS
 from ingest.dates import date_of_line, dated_field, five_year_anchors, year_span, years_in
 from ingest.places import find_places, find_provinces, place_stem, provinces_of
 from ingest.types import DocumentMeta
@@ -48,15 +49,15 @@ _NEXT_YEAR = re.compile(r"明年|来年|下一?年度?")
 # years: a title one year off an anchor may be a plan written late or early, not a wrong stamp
 _OVERRIDE_GAP = 2
 
-_OUTLINE_START = re.compile(r"[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d+[、.)]")
+_OUTLINE_START = re.compile(ITEM_NUMBER)
 _DOC_NUMBER = re.compile(r"[〔\[(【]\s*(?:19|20)\d{2}\s*[〕\])】]\s*\d+\s*号")
 _PORTAL_LINE = re.compile(
     r"发布时间|更新时间|发布日期|成文日期|来源[:：]|当前.{0,3}位置|门户网站|>"
 )
 _NOTICE = re.compile(r"^(.*?)关于(?:印发|转发|下发|公布)?(.+?)的通知$")
 _QUOTED_TITLE = re.compile(r"《([^》]+)》")
-_PUNCTUATION = re.compile(r"[,，。;；:：!！?？]")  # a title may hold 、 and quotes, not these
-_CLAUSE_END = re.compile(r"[,，。;；:：!！?？、“”\"]")
+_PUNCTUATION = re.compile(f"[{SENTENCE_ENDS}{PAUSES}]")  # a title may hold 、 and quotes, not these
+_CLAUSE_END = re.compile(f'[{SENTENCE_ENDS}{PAUSES}、“”"]')
 # A first paragraph that opens with its title starts like a title, not like a sentence.
 _SENTENCE_OPENER = re.compile(
     r"(?:根据|按照|为了?|在|以|围绕|结合|坚持|贯彻|认真|进一步|全面|今年|本年)"

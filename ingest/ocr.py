@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .chinese import ITEM_NUMBER
 from .errors import OcrUnavailableError
 
 ENGINE = "rapidocr-3.10 PP-OCRv6-small"  # part of the cache key: a new engine reads again
@@ -167,10 +168,7 @@ def _rows(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
 
 
 # the official outline's marks open a paragraph wherever the line starts (一、（一）1、（1）第X条)
-_OUTLINE_MARK = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[、.．]"
-    r"|[（(]\d{1,2}[)）]|第[一二三四五六七八九十百\d]{1,4}[章条节])"
-)
+_OUTLINE_MARK = re.compile(f"^{ITEM_NUMBER}")
 
 
 def _ends_paragraph(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .chinese import CIRCLED, numeral_value
+from .chinese import CIRCLED, SENTENCE_ENDS, numeral_value
 from .types import Section
 
 _CN_NUM = "[一二三四五六七八九十百零]{1,4}"
@@ -32,8 +32,7 @@ _MARKDOWN = re.compile(r"(#{1,6})\s+")
 # "学前教育:一年学前教育入园率…" — a short topic label opening a paragraph (target lists use
 # these); what follows must be prose, so "发布时间:2020-09-02" is no heading
 _LABEL = re.compile(r"([\u4e00-\u9fff]{2,8})[:：](?=[\u4e00-\u9fff“])")
-_HEADING_END = re.compile(r"[。;；!！?？:：]")
-_SENTENCE_END = "。;!?；！？"
+_HEADING_END = re.compile(f"[{SENTENCE_ENDS}:：]")
 _MAX_HEADING = 40  # chars; a longer first sentence is a paragraph, not a heading
 
 
@@ -102,7 +101,7 @@ def _inline_headings(text: str, start: int, end: int, expected: dict[str, int]) 
     after_heading = False
     i = start
     while i < end:
-        boundary = i > start and (text[i - 1] in _SENTENCE_END or after_heading)
+        boundary = i > start and (text[i - 1] in SENTENCE_ENDS or after_heading)
         if boundary:
             hit = _match_marker(text, i)
             if hit:
@@ -112,7 +111,7 @@ def _inline_headings(text: str, start: int, end: int, expected: dict[str, int]) 
                     title_end = _inline_title_end(text, m.end(), end, expected)
                     found.append(Heading(style, number, i, title_end, text[i:title_end]))
                     expected[style] = number + 1
-                    after_heading = title_end < end and text[title_end] not in _SENTENCE_END
+                    after_heading = title_end < end and text[title_end] not in SENTENCE_ENDS
                     i = title_end
                     continue
         after_heading = False

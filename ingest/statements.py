@@ -8,27 +8,25 @@ so both read the text the same way.
 
 from __future__ import annotations
 
-import re
+from .chinese import clauses, sentences, trim_span
 
 MAX_STATEMENT = 100  # chars: a statement read at a glance
-_SENTENCE = re.compile(r"[^。!?;！？；\n]+[。!?;！？；]?")
-_CLAUSE = re.compile(r"[^,，、:：]+[,，、:：]?")
 
 
 def statements(text: str) -> list[tuple[int, int]]:
     """(start, end) of the statements of a text, in order."""
     out: list[tuple[int, int]] = []
-    for m in _SENTENCE.finditer(text):
-        s, e = m.start(), m.end()
-        if not text[s:e].strip():
+    for s, e in sentences(text):
+        s, e = trim_span(text, s, e)
+        if e <= s:
             continue
         if e - s <= MAX_STATEMENT:
             out.append((s, e))
             continue
-        clauses = [(c.start(), c.end()) for c in _CLAUSE.finditer(text, s, e)]
-        for i, (cs, _) in enumerate(clauses):
+        parts = clauses(text, s, e)
+        for i, (cs, _) in enumerate(parts):
             last = i
-            while last + 1 < len(clauses) and clauses[last + 1][1] - cs <= MAX_STATEMENT:
+            while last + 1 < len(parts) and parts[last + 1][1] - cs <= MAX_STATEMENT:
                 last += 1
-            out.append((cs, min(clauses[last][1], cs + MAX_STATEMENT)))
+            out.append((cs, min(parts[last][1], cs + MAX_STATEMENT)))
     return out

@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .chinese import NUMBER, TARGET_UNITS
-from .chunking import trim_span
+from .chinese import ITEM_NUMBER, NUMBER, NUMERALS, PAUSES, SENTENCE_ENDS, TARGET_UNITS, trim_span
 from .types import Chunk, Document, Target
 
-_CN_DIGITS = "零一二两三四五六七八九十百千"
 _NUMBER = rf"{NUMBER}[万亿]?"
 _FIGURE = re.compile(
     rf"(?:百分之(?P<pct>{_NUMBER}))"
@@ -43,9 +41,7 @@ _FILLER_TAIL = re.compile(
     r"(?:下降|降低|降|提高|提升|增加|增长|减少|上升)(?:到|至))+$"
 )
 # an item's own number: "2.招聘新教师120人" measures 招聘新教师
-_OUTLINE_NUMBER = re.compile(
-    r"^(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）])"
-)
+_OUTLINE_NUMBER = re.compile(f"^{ITEM_NUMBER}")
 _FILLER_HEAD = re.compile(
     r"^(?:其中|并且?|和|及|以及|与|同时|确保|力争|争取|实现|做到|顺利|全面|积极|推进|将|把|共|累计)+"
 )
@@ -69,7 +65,7 @@ _CLASS_SIZE_LINE = re.compile(r"(?:及)?以上的?(?:超)?大班额")
 _REPEATED_DIGITS = re.compile(r"[一二两三四五六七八九]{2}")
 # a preposition alone is no indicator: "对11所市直学校开展…" is about 市直学校
 _PREPOSITION_ONLY = re.compile(r"^(?:对|为|将|向|有|.)?$")
-_CLAUSE_BREAK = re.compile(r"[,，;；。!！?？:：\n]")
+_CLAUSE_BREAK = re.compile(f"[{SENTENCE_ENDS}{PAUSES}\n]")
 _CONNECTOR = re.compile(r"[和及与、]")
 _POST_NOUN_END = re.compile(
     r"[和与、,，;；。:：\n(（\d]|并|确保|已|全部|均|进行|给予|投入|按期|参加|参与"
@@ -263,7 +259,7 @@ def _is_quantity(text: str, match: re.Match[str], clause_start: int) -> bool:
         return True
     # Chinese numerals: names ("四个六工程", "“三个必须”", "三个100%") and articles ("一名")
     # and counts of named things ("四个意识", "八项规定"): only runs worth ten or more count
-    if before in "“《" or after in "“" or after.isdigit() or after in _CN_DIGITS:
+    if before in "“《" or after in "“" or after.isdigit() or after in NUMERALS:
         return False
     if _REPEATED_DIGITS.search(number):  # "唯一一所" is "the only one", not 11
         return False

@@ -1,13 +1,17 @@
-"""Numerals as plans write them, read in one place (`ingest/chinese.py`) by the outline, dates,
-questions and candidates."""
+"""The rules of Chinese text in one place (`ingest/chinese.py`): numerals as plans write them,
+read by the outline, dates, questions and candidates; an item's own number; sentences and
+clauses, cut the same way for passages and statements."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from ingest.chinese import digits_value, numeral_value
+from ingest.chinese import ITEM_NUMBER, clauses, digits_value, numeral_value, sentences, trim_span
 from ingest.dates import dated_field
 from ingest.outline import find_headings
+from ingest.statements import statements
 
 
 @pytest.mark.parametrize(
@@ -30,3 +34,37 @@ def test_a_circled_list_is_an_outline_level_and_a_chinese_date_is_read() -> None
 
     assert [(h.style, h.number) for h in headings] == [("cn", 1), ("circled", 1), ("circled", 2)]
     assert dated_field(["成文日期：二〇二〇年三月十一日"]) == "2020-03-11"
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [("一、总则", True), ("(三)招生", True), ("（三）招生", True), ("2.招聘", True),
+     ("12、扩大学位", True), ("3)培训", True), ("第二章", True), ("②扩大", True),
+     ("26.2022年招生计划", True), ("1.5万人", False), ("83.25%", False), ("2020年", False)],
+)  # fmt: skip
+def test_an_items_own_number_and_not_a_decimal(text: str, item: bool) -> None:
+    assert bool(re.match(ITEM_NUMBER, text)) is item
+
+
+def test_sentences_end_at_their_marks_with_a_closing_quote_or_at_a_line_end() -> None:
+    # end to end: what lies between (a line end after a mark) is a piece of its own
+    text = "建成“智慧校园。”招聘教师120人!\n二、扩大学位;新增学位3000个"
+
+    assert [text[s:e] for s, e in sentences(text)] == [
+        "建成“智慧校园。”", "招聘教师120人!", "\n", "二、扩大学位;", "新增学位3000个",
+    ]  # fmt: skip
+
+
+def test_clauses_end_at_commas_colons_and_list_marks() -> None:
+    text = "一是培训,二是招聘:语文、数学"
+
+    assert [text[s:e] for s, e in clauses(text)] == ["一是培训,", "二是招聘:", "语文、", "数学"]
+    assert trim_span(" ,招聘, ", 0, 6, ",") == (2, 4)
+
+
+def test_a_straight_quote_opening_the_next_statement_stays_with_it() -> None:
+    text = '实施"校校通"工程,新增设备1260套。"人人通"开通率达到83.5%。\n'
+
+    assert [text[s:e] for s, e in statements(text)] == [
+        '实施"校校通"工程,新增设备1260套。', '"人人通"开通率达到83.5%。',
+    ]  # fmt: skip

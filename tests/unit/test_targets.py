@@ -239,3 +239,9 @@ def test_a_percentage_named_by_a_count_is_a_slogan_not_a_figure() -> None:
 def test_the_class_size_that_defines_a_large_class_is_not_a_figure() -> None:
     targets = extract_targets(_doc("消除56人以上大班额、66人以上超大班额,大班额比例控制在9%以下。"))
     assert [(t.value, t.unit) for t in targets] == [(9, "%")]
+
+
+def test_an_items_number_before_a_year_is_not_part_of_the_indicator() -> None:
+    rows = extract_targets(_doc("26.2022年全县普通高中招生计划3300人。"))
+
+    assert [(r.indicator, r.value) for r in rows] == [("2022年全县普通高中招生计划", 3300)]
