@@ -26,10 +26,11 @@ from pypinyin import lazy_pinyin
 
 from index.filters import Filters
 from ingest.errors import ConfigError
+from ingest.places import province_names
 
 from .engine import Engine
 from .lexicon import Lexicon
-from .query import PROVINCES, STOPWORDS, Region, Vocabulary, analyse
+from .query import STOPWORDS, Region, Vocabulary, analyse
 from .search import Hit, search
 from .targets import TargetRow, Timeline, groups_named, table, timelines
 
@@ -160,7 +161,7 @@ def topic_words(
     asked = analyse(topic, regions, vocabulary, lexicon)
     if asked.is_english:
         return tuple(dict.fromkeys(asked.groups))
-    places = {a for r in regions for a in r.aliases} | set(PROVINCES)
+    places = {a for r in regions for a in r.aliases} | set(province_names())
     pieces: list[list[str]] = [[]]  # runs of adjacent kept tokens; a dropped token splits them
     for token in rjieba.cut(topic, False):
         drop = (

@@ -7,6 +7,7 @@ another city's plan.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pypinyin import lazy_pinyin
 
 from index.lexical import tokenize
 from ingest.chinese import CN_YEAR, digits_value
+from ingest.places import find_places, find_provinces, province_names, province_short
 
 from .asked import asked_kind, asks_total
 from .lexicon import Lexicon
@@ -28,15 +30,6 @@ _YEAR2 = re.compile(r"(?<![\d.])(\d\d)年")
 # a list of years sharing one 年: "18、19年", "2018和2019年", "17、18、20年"
 _YEAR_LIST = re.compile(r"(?<![\d.])((?:(?:19|20)?\d\d[、,，和与及]\s*)+)(?:19|20)?\d\d年")
 _YEAR_CN = re.compile(rf"({CN_YEAR})年")
-PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏",
-             "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南",
-             "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏",
-             "宁夏", "新疆", "香港", "澳门")  # fmt: skip
-_PINYIN = {p: "".join(lazy_pinyin(p)) for p in PROVINCES}  # "Sichuan" names 四川
-# An unknown place named at the start of a question ("长沙市2021年…"): 2–4 characters and a
-# county/city suffix. Only used when no known region or province matched; "哪些县…", "各市…"
-# and "全县…" ask about every place, not about one named place.
-_PLACE = re.compile(r"^(?![哪各每全本这该])([\u4e00-\u9fff]{1,4}?(?:市|县|区|州))")
 # Words of the question form, not of the thing asked about.
 _STOP_TEXT = """
 的 了 是 在 和 与 及 对 把 为 要 有 吗 呢 啊 哪 哪些 哪个 哪所 哪一 什么 多少 几 几所 几个 怎样 如何
@@ -263,6 +256,8 @@ class _Places:
 
 
 def _places(question: str, regions: Iterable[Region]) -> _Places:
+    """The corpus's regions by their aliases; provinces, and a place no plan is about (only
+    when neither of those is named), by the gazetteer (`ingest/places.py`)."""
     found: list[str] = []
     words: list[str] = []
     for region in regions:
@@ -270,16 +265,21 @@ def _places(question: str, regions: Iterable[Region]) -> _Places:
         if hit:
             found.append(region.name)
             words.extend(hit)
-    provinces = [p for p in PROVINCES if p in question or _mentions(question, _PINYIN[p])]
-    unknown: list[str] = []
+    provinces = [province_short(p) for p in find_provinces(question, municipalities=True)]
+    provinces += [p for p in _province_pinyin() if _mentions(question, _province_pinyin()[p])]
+    provinces = list(dict.fromkeys(provinces))
     for p in provinces:  # "四川丘区县…": a description of the place, not another filter
         described = re.search(rf"{p}省?([\u4e00-\u9fff]{{1,3}}?(?:市|县|区|州))", question)
         if described:
             words.append(described.group(1))
-    place = _PLACE.match(question.strip())
-    if place and not found and not provinces:
-        unknown.append(place.group(1))
+    unknown = [] if found or provinces else [m.name for m in find_places(question)]
     return _Places(found, provinces, unknown, words)
+
+
+@functools.cache
+def _province_pinyin() -> dict[str, str]:
+    """Provinces by their pinyin: "Sichuan" names 四川."""
+    return {p: "".join(lazy_pinyin(p)) for p in province_names()}
 
 
 def _english_terms(

@@ -66,6 +66,7 @@ class _Gazetteer:
     places: dict[str, frozenset[str]]  # county/city name or alias -> provinces
     municipalities: dict[str, str]  # "北京市" -> "北京市"
     province_forms: dict[str, str]  # "湖南省"/"湖南" -> "湖南省"
+    municipality_forms: dict[str, str]  # "北京" -> "北京市"
     longest: int
 
 
@@ -102,7 +103,8 @@ def _short_name(name: str) -> str | None:
     return _strip_nationalities(found.group(1)) + found.group(2)
 
 
-def _province_short(name: str) -> str:
+def province_short(name: str) -> str:
+    """A province's everyday name: "湖南省" -> "湖南", "广西壮族自治区" -> "广西"."""
     base = re.sub(r"(?:省|市|特别行政区|自治区)$", "", name)
     return _strip_nationalities(base)
 
@@ -122,12 +124,14 @@ def _gazetteer() -> _Gazetteer:
                 places.setdefault(name, set()).add(province)
     municipalities = {}
     province_forms = {}
+    municipality_forms = {}
     for province in province_of_code.values():
-        short = _province_short(province)
+        short = province_short(province)
         if short in _NOT_PLAN_PROVINCES:
             continue
         if province.endswith("市"):
             municipalities[province] = province
+            municipality_forms[short] = province
         else:
             province_forms[short] = province
         province_forms[province] = province
@@ -135,6 +139,7 @@ def _gazetteer() -> _Gazetteer:
         places={name: frozenset(found) for name, found in places.items()},
         municipalities=municipalities,
         province_forms=province_forms,
+        municipality_forms=municipality_forms,
         longest=max(map(len, places)),
     )
 
@@ -175,13 +180,17 @@ def find_places(text: str, *, municipalities: bool = False) -> list[PlaceMatch]:
     return found
 
 
-def find_provinces(text: str) -> list[str]:
+def find_provinces(text: str, *, municipalities: bool = False) -> list[str]:
     """Full names of the provinces `text` names, one per mention ("湖南教育" -> "湖南省").
 
-    Municipalities count only in full ("北京市"); a province inside an institution's name
-    ("湖北大学") or a street name does not count.
+    Municipalities count only in full ("北京市") unless `municipalities` is set (right for a
+    question, where "北京" names the place asked about, not for a plan's body); a province
+    inside an institution's name ("湖北大学") or a street name does not count.
     """
-    forms = _gazetteer().province_forms
+    gazetteer = _gazetteer()
+    forms = gazetteer.province_forms
+    if municipalities:
+        forms = forms | gazetteer.municipality_forms
     pattern = _province_pattern(tuple(sorted(forms, key=len, reverse=True)))
     found = []
     for match in pattern.finditer(text):
@@ -195,6 +204,11 @@ def find_provinces(text: str) -> list[str]:
 @cache
 def _province_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, forms)))
+
+
+def province_names() -> tuple[str, ...]:
+    """Every province's everyday name ("湖南", "北京"), for a question in another script."""
+    return tuple(sorted({province_short(p) for p in _gazetteer().province_forms.values()}))
 
 
 def provinces_of(name: str) -> frozenset[str]:

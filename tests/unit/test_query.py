@@ -53,6 +53,31 @@ def test_a_place_the_corpus_lacks_is_reported_as_unknown():
     assert intent.regions == () and intent.unknown_places == ("长沙市",)
 
 
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("今年在长沙市要新建几所学校？", ("长沙市",)),  # named anywhere, not only first
+        ("城区学校2020年要扩多少学位？", ()),  # 城区 is a word of plans, not a place
+        ("全县2020年要扩多少学位？", ()),
+        ("攸县呢？", ()),  # a corpus region
+    ],
+)
+def test_places_no_plan_is_about_are_found_by_the_gazetteer(question, unknown):
+    assert analyse(question, REGIONS).unknown_places == unknown
+
+
+@pytest.mark.parametrize(
+    ("question", "provinces"),
+    [
+        ("北京2020年教师招聘多少人？", ("北京",)),  # a municipality as users say it
+        ("What did the hilly Sichuan county plan?", ("四川",)),
+        ("湖南师范大学附属学校要扩建吗？", ()),  # an institution's name places nothing
+    ],
+)
+def test_provinces_are_found_in_chinese_and_pinyin(question, provinces):
+    assert analyse(question, REGIONS).provinces == provinces
+
+
 def test_a_province_is_a_province_not_an_unknown_place():
     intent = analyse("四川丘区县灾后重建工程中，一季度要完工多少所工程学校？", REGIONS)
     assert intent.provinces == ("四川",) and intent.unknown_places == ()
