@@ -3,12 +3,18 @@ one text renderer of an answer, `print_answer`) or as its JSON (`Answer.to_dict`
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from index.filters import Filters
 from ingest.errors import ConfigError
 
 from .answer import answer_with
@@ -28,6 +34,7 @@ from .cli_options import (
     out,
     settings_for,
 )
+from .engine import Engine
 from .search import search
 
 Questions = Annotated[list[str], typer.Argument(help="One or more questions.")]
@@ -43,27 +50,59 @@ def _print_hits(hits) -> None:
         out.print(f"   {h.text}", markup=False)
 
 
-def _results(questions, k, year, region, doc_type, mode, index, corpus):
-    """Search each question with the shared options of `search` and `ask`."""
-    engine = engine_for(settings_for(index, corpus))
-    filters = filters_for(year, region, doc_type)
-    for q in questions:
-        yield engine, q, search(engine, q, k=k, filters=filters, mode=mode_of(mode))
+@dataclass(frozen=True, slots=True)
+class _Asking:
+    """Where the question commands look and how: the options `search`, `ask` and `chat` share."""
+
+    k: int
+    filters: Filters
+    mode: str
+    index: Path | None
+    corpus: Path | None
+
+    def engine(self) -> Engine:
+        return engine_for(settings_for(self.index, self.corpus))
 
 
-def search_cmd(
-    questions: Questions,
+def _asking(
     k: KOpt = 10,
     year: YearOpt = None,
     region: RegionOpt = None,
     doc_type: TypeOpt = None,
     mode: ModeOpt = "hybrid",
-    as_json: JsonOpt = False,
     index: IndexOpt = None,
     corpus: CorpusOpt = None,
-) -> None:
+) -> _Asking:
+    return _Asking(k, filters_for(year, region, doc_type), mode_of(mode), index, corpus)
+
+
+def _asking_command(command: Callable[..., None]) -> Callable[..., None]:
+    """`command` with the options of `_asking` after its own. typer reads a command's options
+    from its signature, so they are declared once, in `_asking`, and put into each command's
+    signature; the command receives them as one `asking`."""
+    shared = list(inspect.signature(_asking, eval_str=True).parameters.values())
+    own = inspect.signature(command, eval_str=True).parameters.values()
+
+    @functools.wraps(command)
+    def run(**options) -> None:
+        asking = _asking(**{p.name: options.pop(p.name) for p in shared})
+        command(asking=asking, **options)
+
+    run.__signature__ = inspect.Signature([*(p for p in own if p.name != "asking"), *shared])
+    return run
+
+
+def _results(questions: list[str], asking: _Asking):
+    """Search each question as `search` and `ask` do."""
+    engine = asking.engine()
+    for q in questions:
+        yield engine, q, search(engine, q, k=asking.k, filters=asking.filters, mode=asking.mode)
+
+
+@_asking_command
+def search_cmd(questions: Questions, asking: _Asking, as_json: JsonOpt = False) -> None:
     """The best passages for each question."""
-    for _, q, result in _results(questions, k, year, region, doc_type, mode, index, corpus):
+    for _, q, result in _results(questions, asking):
         if as_json:
             row = {"question": q, "hits": [h.to_dict() for h in result.hits]}
             out.print(json.dumps(row, ensure_ascii=False), markup=False)
@@ -72,16 +111,11 @@ def search_cmd(
             _print_hits(result.hits)
 
 
+@_asking_command
 def ask_cmd(
     questions: Questions,
-    k: KOpt = 10,
-    year: YearOpt = None,
-    region: RegionOpt = None,
-    doc_type: TypeOpt = None,
-    mode: ModeOpt = "hybrid",
+    asking: _Asking,
     as_json: JsonOpt = False,
-    index: IndexOpt = None,
-    corpus: CorpusOpt = None,
     generate: Annotated[
         bool,
         typer.Option(
@@ -92,8 +126,8 @@ def ask_cmd(
     ] = False,
 ) -> None:
     """Answer each question with the statement that answers it and its citation."""
-    model = _chat_model(settings_for(index, corpus)) if generate else None
-    for engine, q, result in _results(questions, k, year, region, doc_type, mode, index, corpus):
+    model = _chat_model(settings_for(asking.index, asking.corpus)) if generate else None
+    for engine, q, result in _results(questions, asking):
         if model is not None and _print_generated(engine, result, model, as_json):
             continue
         ans = answer_with(engine, result)
@@ -132,30 +166,21 @@ def print_answer(ans) -> None:
     _print_hits(result.hits[:3])
 
 
-def chat_cmd(
-    k: KOpt = 10,
-    year: YearOpt = None,
-    region: RegionOpt = None,
-    doc_type: TypeOpt = None,
-    mode: ModeOpt = "hybrid",
-    as_json: JsonOpt = False,
-    index: IndexOpt = None,
-    corpus: CorpusOpt = None,
-) -> None:
+@_asking_command
+def chat_cmd(asking: _Asking, as_json: JsonOpt = False) -> None:
     """A conversation: one question per line on stdin, each leaning on the ones before it
     ("那2021年呢？"); a blank line starts a new conversation. Prints what `ask` prints, with
     the standalone question each line was understood as (`understood_as` in --json)."""
     from .followup import Turn, ask
 
-    engine = engine_for(settings_for(index, corpus))
-    filters = filters_for(year, region, doc_type)
+    engine = asking.engine()
     thread: list[Turn] = []
     for raw in sys.stdin:
         text = raw.strip()
         if not text:
             thread = []
             continue
-        turn = ask(engine, text, thread, k=k, filters=filters, mode=mode_of(mode))
+        turn = ask(engine, text, thread, k=asking.k, filters=asking.filters, mode=asking.mode)
         thread.append(turn)
         if as_json:
             row = {**turn.answer.to_dict(), "question": text,

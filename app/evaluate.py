@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import TypeVar
 
 from ingest.errors import ConfigError
 
@@ -55,31 +56,41 @@ def normalise(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def load_qa(path: Path) -> list[QAItem]:
-    """Read a QA set (JSON lines); a malformed line is an error naming the line."""
-    items = []
+T = TypeVar("T")
+J = TypeVar("J")
+
+
+def read_jsonl(path: Path, parse: Callable[[dict], T], what: str) -> list[T]:
+    """Each non-blank line of a JSON-lines file, parsed; a malformed line is an error naming
+    the file, the line and `what` it should be."""
+    out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            d = json.loads(line)
-            doc = d.get("doc")
-            docs = tuple(doc) if isinstance(doc, list) else ((doc,) if doc else ())
-            items.append(
-                QAItem(
-                    id=str(d["id"]),
-                    question=d["question"],
-                    answers=tuple(d.get("answers") or ()),
-                    docs=docs,
-                    evidence=tuple(d.get("evidence") or ()),
-                    type=d.get("type", "fact"),
-                    year=d.get("year"),
-                    region=d.get("region"),
-                )
-            )
+            out.append(parse(json.loads(line)))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{path}:{n}", f"not a QA item ({exc})") from exc
-    return items
+            raise ConfigError(f"{path}:{n}", f"not {what} ({exc})") from exc
+    return out
+
+
+def load_qa(path: Path) -> list[QAItem]:
+    """Read a QA set (JSON lines)."""
+    return read_jsonl(path, _qa_item, "a QA item")
+
+
+def _qa_item(d: dict) -> QAItem:
+    doc = d.get("doc")
+    return QAItem(
+        id=str(d["id"]),
+        question=d["question"],
+        answers=tuple(d.get("answers") or ()),
+        docs=tuple(doc) if isinstance(doc, list) else ((doc,) if doc else ()),
+        evidence=tuple(d.get("evidence") or ()),
+        type=d.get("type", "fact"),
+        year=d.get("year"),
+        region=d.get("region"),
+    )
 
 
 def evidence_matches(passage: str, evidence: str) -> bool:
@@ -254,6 +265,18 @@ def asked_of(items: list[QAItem], names: set[str], about: set[str] | None = None
     return [i for i in items if i.docs and set(i.docs) <= names & about]
 
 
+def judge_each(
+    items: list[T], judge_one: Callable[[T], J], on_item: Callable[[int, int], None] | None
+) -> list[J]:
+    """Each item judged in turn, telling `on_item` (done, total) after each."""
+    judged = []
+    for i, item in enumerate(items):
+        judged.append(judge_one(item))
+        if on_item:
+            on_item(i + 1, len(items))
+    return judged
+
+
 def evaluate(
     engine: Engine,
     qa_path: Path,
@@ -266,11 +289,9 @@ def evaluate(
     every = load_qa(qa_path)
     names = {d.file_name for d in engine.index.documents()}
     items = asked_of(every, names, about)
-    judged = []
-    for i, item in enumerate(items):
-        judged.append(judge(item, answer(engine, item.question, k=10, mode=mode)))
-        if on_item:
-            on_item(i + 1, len(items))
+    judged = judge_each(
+        items, lambda i: judge(i, answer(engine, i.question, k=10, mode=mode)), on_item
+    )
     missed = {
         "retrieval@5": [
             j.item.id

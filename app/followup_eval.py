@@ -17,11 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import ConfigError
-
 from .answer import Answer, answer
 from .engine import Engine
-from .evaluate import MAX_STATEMENT, MAX_SUMMARY, normalise, sliced
+from .evaluate import MAX_STATEMENT, MAX_SUMMARY, judge_each, normalise, read_jsonl, sliced
 from .followup import converse
 
 
@@ -47,24 +45,19 @@ def is_conversations(path: Path) -> bool:
 
 
 def load_conversations(path: Path) -> list[Conversation]:
-    """Read a conversation set (JSON lines); a malformed line is an error naming the line."""
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            doc = raw["doc"]
-            turns = tuple(raw["turns"])
-            english = sum(c.isascii() and c.isalpha() for c in turns[-1]) > len(turns[-1]) / 3
-            out.append(Conversation(
-                raw["id"], turns, tuple(raw["answers"]),
-                tuple(doc) if isinstance(doc, list) else (doc,), raw["standalone"],
-                raw.get("form", "other"), "en" if english else "zh",
-            ))  # fmt: skip
-        except (json.JSONDecodeError, KeyError, TypeError) as e:
-            raise ConfigError(f"{path}:{n}", f"not a conversation ({e})") from e
-    return out
+    """Read a conversation set (JSON lines)."""
+    return read_jsonl(path, _conversation, "a conversation")
+
+
+def _conversation(raw: dict) -> Conversation:
+    doc = raw["doc"]
+    turns = tuple(raw["turns"])
+    english = sum(c.isascii() and c.isalpha() for c in turns[-1]) > len(turns[-1]) / 3
+    return Conversation(
+        raw["id"], turns, tuple(raw["answers"]),
+        tuple(doc) if isinstance(doc, list) else (doc,), raw["standalone"],
+        raw.get("form", "other"), "en" if english else "zh",
+    )  # fmt: skip
 
 
 def answered(item: Conversation, result: Answer) -> bool:
@@ -159,11 +152,7 @@ def evaluate_followups(
     names = {d.file_name for d in engine.index.documents()}
     within = names & about if about is not None else names
     items = [c for c in every if set(c.docs) <= within]
-    judged = []
-    for i, item in enumerate(items):
-        judged.append(judge_conversation(engine, item, mode))
-        if on_item:
-            on_item(i + 1, len(items))
+    judged = judge_each(items, lambda item: judge_conversation(engine, item, mode), on_item)
     return FollowupReport(
         qa=path.as_posix(),
         mode=mode,
