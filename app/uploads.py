@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from index.embedders import Embedder
+from ingest.errors import ConfigError
 from ingest.images import in_page_order, join_pages
 from ingest.loaders import IMAGE_EXTENSIONS
 
@@ -54,8 +55,12 @@ def one_plan(
 ) -> list[tuple[str, bytes]]:
     """Uploads with their page photos joined into one PDF, in the natural order of their names,
     for a plan photographed page by page: one document to ask and cite, not one per page. The
-    PDF is named `name` or after the first page; other files pass unchanged."""
+    PDF is named `name` or after the first page; other files pass unchanged. A name with no
+    photo to join is refused: the user asked for a plan that would not be made."""
     photo = [Path(f[0]).suffix.lower() in IMAGE_EXTENSIONS for f in files]
+    if name and not any(photo):
+        kinds = "/".join(e.lstrip(".") for e in IMAGE_EXTENSIONS)
+        raise ConfigError("--one-plan", f"none of the files is a page photo ({kinds})")
     if sum(photo) < (1 if name else 2):
         return list(files)
     pages = in_page_order([f for f, is_photo in zip(files, photo, strict=True) if is_photo])

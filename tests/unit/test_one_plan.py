@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from app.uploads import one_plan
-from ingest.errors import CorruptFileError
+from ingest.errors import ConfigError, CorruptFileError
 
 
 def _photo(width: int, height: int | None = None) -> bytes:
@@ -47,3 +47,8 @@ def test_every_frame_of_a_multi_page_tiff_is_a_page() -> None:
     ((_, pdf),) = one_plan([("scan.tif", out.getvalue()), ("last.png", _photo(100))])
 
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 3
+
+
+def test_a_named_plan_without_a_photo_is_refused_with_the_reason() -> None:
+    with pytest.raises(ConfigError, match="--one-plan: none of the files is a page photo"):
+        one_plan([("plan.txt", b"text")], "plan")
