@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.chinese import FIGURE_UNITS, ITEM_NUMBER, NUMBER, PAUSES, SENTENCE_ENDS, trim_span
+from ingest.chinese import (
+    FIGURE_UNITS,
+    ITEM_NUMBER,
+    NUMBER,
+    PAUSES,
+    SENTENCE_ENDS,
+    WHITESPACE,
+    trim_span,
+)
 
 _CLAUSE_BREAK = re.compile(f"[{SENTENCE_ENDS}{PAUSES}\n()（）]")
 _ITEM_BREAK = re.compile(f"[{SENTENCE_ENDS}{PAUSES}\n()（）、]")
@@ -29,6 +37,9 @@ _FIGURE = re.compile(
 # a date: "2020年3月11日", "3月11日" (a figure whose unit is 日)
 _DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}[日号]")
 _OUTLINE_MARK = re.compile(rf"\s*{ITEM_NUMBER}")
+# a span starts after any clause mark, and ends before a pause (a sentence keeps its 。!?)
+_LEADING_MARKS = f"{WHITESPACE}{PAUSES}、{SENTENCE_ENDS}"
+_TRAILING_MARKS = f"{WHITESPACE}{PAUSES}、;；"
 _QUOTED = re.compile(r"“([^“”]{2,40})”|《([^《》]{2,60})》|\"([^\"]{2,40})\"")
 # who leads a task: "由县教育局牵头", "由市教育体育局人事科负责"
 _LEAD = re.compile(r"由([\u4e00-\u9fff、和]{2,30}?)(?:牵头|负责|主抓|组织实施|统筹)")
@@ -164,5 +175,5 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     mark = _OUTLINE_MARK.match(text, start, end)
     if mark and mark.end() < end:
         start = mark.end()
-    start, _ = trim_span(text, start, end, f"{PAUSES}、{SENTENCE_ENDS}")
-    return trim_span(text, start, end, f"{PAUSES}、;；")
+    start, _ = trim_span(text, start, end, _LEADING_MARKS)
+    return trim_span(text, start, end, _TRAILING_MARKS)

@@ -110,8 +110,10 @@ ITEM_NUMBER = (
 # Where sentences and clauses end.
 SENTENCE_ENDS = "。!?;！？；"
 PAUSES = ",，:："  # commas and colons end a clause; 、 ends a list's item
-_SENTENCE = re.compile(rf"[^{SENTENCE_ENDS}\n]*(?:[{SENTENCE_ENDS}]+[”’]?|\n|$)")
-_CLAUSE = re.compile(rf"[^{PAUSES}、]*(?:[{PAUSES}、]|$)")
+_SENTENCE = re.compile(
+    rf"[^{SENTENCE_ENDS}\n]*(?:[{SENTENCE_ENDS}]+[”’]?|\n)|[^{SENTENCE_ENDS}\n]+"
+)
+_CLAUSE = re.compile(rf"[^{PAUSES}、]*[{PAUSES}、]|[^{PAUSES}、]+")
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -126,13 +128,16 @@ def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int
 
 
 def _pieces(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in pattern.finditer(text, start, end) if m.end() > m.start()]
+    return [m.span() for m in pattern.finditer(text, start, end)]
 
 
-def trim_span(text: str, start: int, end: int, marks: str = "") -> tuple[int, int]:
-    """The span without the whitespace (and the given marks) at its ends."""
-    while start < end and (text[start].isspace() or text[start] in marks):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in marks):
-        end -= 1
-    return start, end
+# what str.isspace calls whitespace (all of it lies below U+3001), for str.strip
+WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+def trim_span(text: str, start: int, end: int, chars: str = WHITESPACE) -> tuple[int, int]:
+    """The span without `chars` (whitespace unless told) at its ends."""
+    piece = text[start:end]
+    body = piece.lstrip(chars)
+    start += len(piece) - len(body)
+    return start, start + len(body.rstrip(chars))

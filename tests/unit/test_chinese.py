@@ -59,7 +59,7 @@ def test_clauses_end_at_commas_colons_and_list_marks() -> None:
     text = "一是培训,二是招聘:语文、数学"
 
     assert [text[s:e] for s, e in clauses(text)] == ["一是培训,", "二是招聘:", "语文、", "数学"]
-    assert trim_span(" ,招聘, ", 0, 6, ",") == (2, 4)
+    assert trim_span(" ,招聘, ", 0, 6, " ,") == (2, 4) and trim_span("\u3000招聘\n", 0, 4) == (1, 3)
 
 
 def test_a_straight_quote_opening_the_next_statement_stays_with_it() -> None:
