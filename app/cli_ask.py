@@ -57,6 +57,7 @@ class _Asking:
     k: int
     filters: Filters
     mode: str
+    as_json: bool
     index: Path | None
     corpus: Path | None
 
@@ -70,25 +71,33 @@ def _asking(
     region: RegionOpt = None,
     doc_type: TypeOpt = None,
     mode: ModeOpt = "hybrid",
+    as_json: JsonOpt = False,
     index: IndexOpt = None,
     corpus: CorpusOpt = None,
 ) -> _Asking:
-    return _Asking(k, filters_for(year, region, doc_type), mode_of(mode), index, corpus)
+    filters = filters_for(year, region, doc_type)
+    return _Asking(k, filters, mode_of(mode), as_json, index, corpus)
 
 
 def _asking_command(command: Callable[..., None]) -> Callable[..., None]:
-    """`command` with the options of `_asking` after its own. typer reads a command's options
-    from its signature, so they are declared once, in `_asking`, and put into each command's
-    signature; the command receives them as one `asking`."""
+    """`command` with the options of `_asking` after its arguments and before its own options.
+    typer reads a command's options from its signature, so they are declared once, in
+    `_asking`, and put into each command's signature; the command receives them as one
+    `asking`."""
     shared = list(inspect.signature(_asking, eval_str=True).parameters.values())
-    own = inspect.signature(command, eval_str=True).parameters.values()
+    own = [
+        p for p in inspect.signature(command, eval_str=True).parameters.values()
+        if p.name != "asking"
+    ]  # fmt: skip
+    arguments = [p for p in own if p.default is p.empty]
+    options = [p for p in own if p.default is not p.empty]
 
     @functools.wraps(command)
-    def run(**options) -> None:
-        asking = _asking(**{p.name: options.pop(p.name) for p in shared})
-        command(asking=asking, **options)
+    def run(**given) -> None:
+        asking = _asking(**{p.name: given.pop(p.name) for p in shared})
+        command(asking=asking, **given)
 
-    run.__signature__ = inspect.Signature([*(p for p in own if p.name != "asking"), *shared])
+    run.__signature__ = inspect.Signature([*arguments, *shared, *options])
     return run
 
 
@@ -100,10 +109,10 @@ def _results(questions: list[str], asking: _Asking):
 
 
 @_asking_command
-def search_cmd(questions: Questions, asking: _Asking, as_json: JsonOpt = False) -> None:
+def search_cmd(questions: Questions, asking: _Asking) -> None:
     """The best passages for each question."""
     for _, q, result in _results(questions, asking):
-        if as_json:
+        if asking.as_json:
             row = {"question": q, "hits": [h.to_dict() for h in result.hits]}
             out.print(json.dumps(row, ensure_ascii=False), markup=False)
         else:
@@ -115,7 +124,6 @@ def search_cmd(questions: Questions, asking: _Asking, as_json: JsonOpt = False) 
 def ask_cmd(
     questions: Questions,
     asking: _Asking,
-    as_json: JsonOpt = False,
     generate: Annotated[
         bool,
         typer.Option(
@@ -128,10 +136,10 @@ def ask_cmd(
     """Answer each question with the statement that answers it and its citation."""
     model = _chat_model(settings_for(asking.index, asking.corpus)) if generate else None
     for engine, q, result in _results(questions, asking):
-        if model is not None and _print_generated(engine, result, model, as_json):
+        if model is not None and _print_generated(engine, result, model, asking.as_json):
             continue
         ans = answer_with(engine, result)
-        if as_json:
+        if asking.as_json:
             out.print(json.dumps(ans.to_dict(), ensure_ascii=False), markup=False)
             continue
         out.print(f"[bold]? {q}[/]")
@@ -167,7 +175,7 @@ def print_answer(ans) -> None:
 
 
 @_asking_command
-def chat_cmd(asking: _Asking, as_json: JsonOpt = False) -> None:
+def chat_cmd(asking: _Asking) -> None:
     """A conversation: one question per line on stdin, each leaning on the ones before it
     ("那2021年呢？"); a blank line starts a new conversation. Prints what `ask` prints, with
     the standalone question each line was understood as (`understood_as` in --json)."""
@@ -182,7 +190,7 @@ def chat_cmd(asking: _Asking, as_json: JsonOpt = False) -> None:
             continue
         turn = ask(engine, text, thread, k=asking.k, filters=asking.filters, mode=asking.mode)
         thread.append(turn)
-        if as_json:
+        if asking.as_json:
             row = {**turn.answer.to_dict(), "question": text,
                    "understood_as": turn.understood.text}  # fmt: skip
             out.print(json.dumps(row, ensure_ascii=False), markup=False)

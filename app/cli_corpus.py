@@ -88,10 +88,12 @@ def add(
 ) -> None:
     """Copy files into the corpus and index them (refused files are named with the reason)."""
     settings = settings_for(index, corpus)
+    pages = []  # the photos joined (or refused) before the model loads
+    if one_plan:
+        pages = uploads.one_plan([(f.name, f.read_bytes()) for f in files], one_plan)
     embedder = corpus_ops.load_model(settings)
     with _file_progress() as (on_file, on_page):
         if one_plan:
-            pages = uploads.one_plan([(f.name, f.read_bytes()) for f in files], one_plan)
             report = uploads.add_uploads(settings, embedder, pages, True, on_file, on_page)
         else:
             report = corpus_ops.add_files(settings, embedder, files, on_file=on_file,

@@ -265,7 +265,7 @@ def _places(question: str, regions: Iterable[Region]) -> _Places:
         if hit:
             found.append(region.name)
             words.extend(hit)
-    provinces = [province_short(p) for p in find_provinces(question, municipalities=True)]
+    provinces = [province_short(p) for p in find_provinces(question, asked=True)]
     provinces += [p for p in _province_pinyin() if _mentions(question, _province_pinyin()[p])]
     provinces = list(dict.fromkeys(provinces))
     for p in provinces:  # "四川丘区县…": a description of the place, not another filter

@@ -37,7 +37,8 @@ _FIGURE = re.compile(
 # a date: "2020年3月11日", "3月11日" (a figure whose unit is 日)
 _DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}[日号]")
 _OUTLINE_MARK = re.compile(rf"\s*{ITEM_NUMBER}")
-# a span starts after any clause mark, and ends before a pause (a sentence keeps its 。!?)
+# a span starts after any punctuation mark; at its end it loses pauses, list marks and ;
+# (a clause's marks), and keeps 。!? (a sentence's own end)
 _LEADING_MARKS = f"{WHITESPACE}{PAUSES}、{SENTENCE_ENDS}"
 _TRAILING_MARKS = f"{WHITESPACE}{PAUSES}、;；"
 _QUOTED = re.compile(r"“([^“”]{2,40})”|《([^《》]{2,60})》|\"([^\"]{2,40})\"")

@@ -99,10 +99,10 @@ def numeral_value(numeral: str) -> int:
     return total + current
 
 
-# An outline item's own number where a paragraph opens: 一、 (一) 1. 1、 1) (1) 第一章 ①, also
+# An outline item's own number where a paragraph opens: 一、 (一) 一) 1. 1、 1) (1) 第一章 ①, also
 # before a year ("26.2022年…"), but not "1.5万" or "83.25%" (a decimal).
 ITEM_NUMBER = (
-    r"(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]"
+    r"(?:[一二三四五六七八九十]{1,3}[、.．)）]|[(（][一二三四五六七八九十\d]{1,3}[)）]"
     r"|\d{1,2}(?:[、)）]|[.．](?!\d{1,3}(?!\d)))"
     rf"|第[一二三四五六七八九十百\d]{{1,4}}[章条节]|[{CIRCLED}])"
 )

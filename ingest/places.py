@@ -66,7 +66,7 @@ class _Gazetteer:
     places: dict[str, frozenset[str]]  # county/city name or alias -> provinces
     municipalities: dict[str, str]  # "北京市" -> "北京市"
     province_forms: dict[str, str]  # "湖南省"/"湖南" -> "湖南省"
-    municipality_forms: dict[str, str]  # "北京" -> "北京市"
+    asked_forms: dict[str, str]  # also as a question names them: "北京" -> "北京市", "香港" -> …
     longest: int
 
 
@@ -124,14 +124,15 @@ def _gazetteer() -> _Gazetteer:
                 places.setdefault(name, set()).add(province)
     municipalities = {}
     province_forms = {}
-    municipality_forms = {}
+    asked_forms = {}
     for province in province_of_code.values():
         short = province_short(province)
         if short in _NOT_PLAN_PROVINCES:
+            asked_forms[short] = asked_forms[province] = province
             continue
         if province.endswith("市"):
             municipalities[province] = province
-            municipality_forms[short] = province
+            asked_forms[short] = province
         else:
             province_forms[short] = province
         province_forms[province] = province
@@ -139,7 +140,7 @@ def _gazetteer() -> _Gazetteer:
         places={name: frozenset(found) for name, found in places.items()},
         municipalities=municipalities,
         province_forms=province_forms,
-        municipality_forms=municipality_forms,
+        asked_forms=asked_forms,
         longest=max(map(len, places)),
     )
 
@@ -180,17 +181,17 @@ def find_places(text: str, *, municipalities: bool = False) -> list[PlaceMatch]:
     return found
 
 
-def find_provinces(text: str, *, municipalities: bool = False) -> list[str]:
+def find_provinces(text: str, *, asked: bool = False) -> list[str]:
     """Full names of the provinces `text` names, one per mention ("湖南教育" -> "湖南省").
 
-    Municipalities count only in full ("北京市") unless `municipalities` is set (right for a
-    question, where "北京" names the place asked about, not for a plan's body); a province
-    inside an institution's name ("湖北大学") or a street name does not count.
+    In a plan, municipalities count only in full ("北京市") and 台湾/香港/澳门 not at all;
+    in a question (`asked`) a user names the place asked about, so "北京" and "香港" count.
+    A province inside an institution's name ("湖北大学") or a street name never counts.
     """
     gazetteer = _gazetteer()
     forms = gazetteer.province_forms
-    if municipalities:
-        forms = forms | gazetteer.municipality_forms
+    if asked:
+        forms = forms | gazetteer.asked_forms
     pattern = _province_pattern(tuple(sorted(forms, key=len, reverse=True)))
     found = []
     for match in pattern.finditer(text):
@@ -207,8 +208,10 @@ def _province_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def province_names() -> tuple[str, ...]:
-    """Every province's everyday name ("湖南", "北京"), for a question in another script."""
-    return tuple(sorted({province_short(p) for p in _gazetteer().province_forms.values()}))
+    """Every province-level everyday name ("湖南", "北京", "香港"), as a question may say it."""
+    gazetteer = _gazetteer()
+    names = (*gazetteer.province_forms.values(), *gazetteer.asked_forms.values())
+    return tuple(sorted({province_short(p) for p in names}))
 
 
 def provinces_of(name: str) -> frozenset[str]:

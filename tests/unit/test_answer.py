@@ -3,6 +3,8 @@ shipped fitted models applied to passages whose answer (or near miss) is plain."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.answer import Answer, compose
@@ -10,6 +12,7 @@ from app.candidates import extract
 from app.decide import Decision, decide
 from app.hits import Hit, SearchResult
 from app.query import analyse
+from app.spans import figures, trimmed
 from index.filters import Filters
 
 
@@ -95,6 +98,16 @@ def test_ordinals_dates_and_everyday_units_are_figures(text, expected):
 @pytest.mark.parametrize("text", ["这项工作十分重要。", "一部分学校已完成。", "二期工程开工。"])
 def test_words_that_merely_hold_a_numeral_are_not_figures(text):
     assert spans("有多少？", text, "figure") == []
+
+
+def test_an_items_own_number_is_neither_part_of_a_statement_nor_a_figure_anywhere():
+    text = "一、总体目标。\n2、新建学校3所。\n(三)招聘教师120人。"
+    starts = [m.start() for m in re.finditer(r"2、|\(三\)", text)]
+
+    assert [text[slice(*trimmed(text, s, text.index("。", s) + 1))] for s in starts] == [
+        "新建学校3所。", "招聘教师120人。",
+    ]  # fmt: skip
+    assert [text[f.start : f.end] for f in figures(text, starts[0])] == ["3所", "120人"]
 
 
 def test_candidate_offsets_are_exact_spans_of_the_passage():

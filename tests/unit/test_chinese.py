@@ -9,6 +9,7 @@ import re
 import pytest
 
 from ingest.chinese import ITEM_NUMBER, clauses, digits_value, numeral_value, sentences, trim_span
+from ingest.chunking import sentence_spans
 from ingest.dates import dated_field
 from ingest.outline import find_headings
 from ingest.statements import statements
@@ -38,8 +39,8 @@ def test_a_circled_list_is_an_outline_level_and_a_chinese_date_is_read() -> None
 
 @pytest.mark.parametrize(
     ("text", "item"),
-    [("一、总则", True), ("(三)招生", True), ("（三）招生", True), ("2.招聘", True),
-     ("12、扩大学位", True), ("3)培训", True), ("第二章", True), ("②扩大", True),
+    [("一、总则", True), ("(三)招生", True), ("三)招生", True), ("（三）招生", True),
+     ("2.招聘", True), ("12、扩大学位", True), ("3)培训", True), ("第二章", True), ("②扩大", True),
      ("26.2022年招生计划", True), ("1.5万人", False), ("83.25%", False), ("2020年", False)],
 )  # fmt: skip
 def test_an_items_own_number_and_not_a_decimal(text: str, item: bool) -> None:
@@ -62,9 +63,11 @@ def test_clauses_end_at_commas_colons_and_list_marks() -> None:
     assert trim_span(" ,招聘, ", 0, 6, " ,") == (2, 4) and trim_span("\u3000招聘\n", 0, 4) == (1, 3)
 
 
-def test_a_straight_quote_opening_the_next_statement_stays_with_it() -> None:
+def test_a_straight_quote_opening_the_next_sentence_stays_with_it() -> None:
+    # for passages as for statements: a straight quote may open as well as close
     text = '实施"校校通"工程,新增设备1260套。"人人通"开通率达到83.5%。\n'
+    said = ['实施"校校通"工程,新增设备1260套。', '"人人通"开通率达到83.5%。']
 
-    assert [text[s:e] for s, e in statements(text)] == [
-        '实施"校校通"工程,新增设备1260套。', '"人人通"开通率达到83.5%。',
-    ]  # fmt: skip
+    assert [text[s:e] for s, e in statements(text)] == said
+    passage = [text[s:e].strip() for s, e in sentence_spans(text, 0, len(text), 300)]
+    assert [sentence for sentence in passage if sentence] == said

@@ -58,6 +58,7 @@ def test_a_place_the_corpus_lacks_is_reported_as_unknown():
     [
         ("今年在长沙市要新建几所学校？", ("长沙市",)),  # named anywhere, not only first
         ("城区学校2020年要扩多少学位？", ()),  # 城区 is a word of plans, not a place
+        ("城市学校2020年要扩多少学位？", ()),
         ("全县2020年要扩多少学位？", ()),
         ("攸县呢？", ()),  # a corpus region
     ],
@@ -70,6 +71,7 @@ def test_places_no_plan_is_about_are_found_by_the_gazetteer(question, unknown):
     ("question", "provinces"),
     [
         ("北京2020年教师招聘多少人？", ("北京",)),  # a municipality as users say it
+        ("香港2020年的教育规划有哪些？", ("香港",)),  # no plan's province, still a place
         ("What did the hilly Sichuan county plan?", ("四川",)),
         ("湖南师范大学附属学校要扩建吗？", ()),  # an institution's name places nothing
     ],
