@@ -258,6 +258,18 @@ def test_same_content_under_another_name_is_refused_naming_both(
     assert snapshot(built, corpus_dir) == before
 
 
+def test_one_plan_without_a_page_photo_is_refused_and_nothing_moves(
+    built: Path, corpus_dir: Path, incoming: Path
+) -> None:
+    plan = make_text_file(incoming / "chongyang.txt", CHONGYANG)
+    before = snapshot(built, corpus_dir)
+
+    (line,) = assert_refused(run("add", "--one-plan", "chongyang", plan))
+
+    assert line == "error: --one-plan: none of the files is a page photo (png/jpg/jpeg/tif/tiff)"
+    assert snapshot(built, corpus_dir) == before
+
+
 BAD_INPUTS = {
     "empty-file": ("empty.txt", lambda p: make_text_file(p, ""), "empty"),
     "whitespace-only": ("blank.txt", lambda p: make_text_file(p, " \n\t\n  "), "no text"),
