@@ -266,7 +266,7 @@ def _places(question: str, regions: Iterable[Region]) -> _Places:
             found.append(region.name)
             words.extend(hit)
     provinces = [province_short(p) for p in find_provinces(question, asked=True)]
-    provinces += [p for p in _province_pinyin() if _mentions(question, _province_pinyin()[p])]
+    provinces += [p for p, pinyin in _province_pinyin().items() if _mentions(question, pinyin)]
     provinces = list(dict.fromkeys(provinces))
     for p in provinces:  # "四川丘区县…": a description of the place, not another filter
         described = re.search(rf"{p}省?([\u4e00-\u9fff]{{1,3}}?(?:市|县|区|州))", question)

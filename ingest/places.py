@@ -207,6 +207,7 @@ def _province_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, forms)))
 
 
+@cache
 def province_names() -> tuple[str, ...]:
     """Every province-level everyday name ("湖南", "北京", "香港"), as a question may say it."""
     gazetteer = _gazetteer()
